@@ -1,0 +1,2 @@
+/// bench: see ARCHITECTURE.md (module table). Filled by its issue.
+package dev.ebpfc.bench;

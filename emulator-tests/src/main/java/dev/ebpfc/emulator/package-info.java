@@ -1,0 +1,2 @@
+/// emulator-tests: see ARCHITECTURE.md (module table). Filled by its issue.
+package dev.ebpfc.emulator;

@@ -1,0 +1,2 @@
+/// The ebpfc frontend: instruction model, codec, assemblers, `.data` files and the ELF loader.
+package dev.ebpfc.frontend;

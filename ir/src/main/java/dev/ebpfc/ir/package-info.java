@@ -1,0 +1,2 @@
+/// ir: see ARCHITECTURE.md (module table). Filled by its issue.
+package dev.ebpfc.ir;

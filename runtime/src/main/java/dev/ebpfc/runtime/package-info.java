@@ -1,0 +1,2 @@
+/// runtime: see ARCHITECTURE.md (module table). Filled by its issue.
+package dev.ebpfc.runtime;
