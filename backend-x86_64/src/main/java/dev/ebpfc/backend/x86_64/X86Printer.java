@@ -1,0 +1,88 @@
+package dev.ebpfc.backend.x86_64;
+
+/// Prints x86_64 instructions in the AT&T syntax GNU objdump uses (`mov 0x8(%rdi),%rax`), so that
+/// objdump can serve as an independent oracle for the encoder: for any instruction,
+/// `objdump -d` of the encoder's bytes must print what this prints (whitespace aside). Jump and
+/// call targets print as absolute offsets in the code buffer, as objdump prints them.
+public final class X86Printer {
+    private X86Printer() {
+    }
+
+    public static String print(X86Insn insn) {
+        return switch (insn) {
+            case X86Insn.AluRR a -> a.op().mnemonic + " " + reg(a.src(), a.size()) + "," + reg(a.dst(), a.size());
+            case X86Insn.AluRI a -> a.op().mnemonic + " " + imm(a.imm(), a.size()) + "," + reg(a.dst(), a.size());
+            case X86Insn.TestRR t -> "test " + reg(t.b(), t.size()) + "," + reg(t.a(), t.size());
+            case X86Insn.TestRI t -> "test " + imm(t.imm(), t.size()) + "," + reg(t.a(), t.size());
+            case X86Insn.MovRR m -> "mov " + reg(m.src(), m.size()) + "," + reg(m.dst(), m.size());
+            case X86Insn.MovRI m -> movConstant(m);
+            case X86Insn.Load l -> l.kind().mnemonic + " " + mem(l.src()) + "," + reg(l.dst(), l.kind().to);
+            case X86Insn.ExtendRR e -> e.kind().mnemonic + " " + reg(e.src(), e.kind().from) + "," + reg(e.dst(), e.kind().to);
+            case X86Insn.Store s -> "mov " + reg(s.src(), s.size()) + "," + mem(s.dst());
+            case X86Insn.StoreImm s -> "mov" + s.size().suffix + " " + imm(s.imm(), s.size()) + "," + mem(s.dst());
+            case X86Insn.ShiftRI s -> s.count() == 1
+                    ? s.op().mnemonic + " " + reg(s.dst(), s.size())
+                    : s.op().mnemonic + " $0x" + Integer.toHexString(s.count() & 0xff) + "," + reg(s.dst(), s.size());
+            case X86Insn.ShiftRCl s -> s.op().mnemonic + " %cl," + reg(s.dst(), s.size());
+            case X86Insn.Unary u -> u.op().mnemonic + " " + reg(u.reg(), u.size());
+            case X86Insn.ImulRR m -> "imul " + reg(m.src(), m.size()) + "," + reg(m.dst(), m.size());
+            case X86Insn.ImulRRI m -> "imul " + imm(m.imm(), m.size()) + "," + reg(m.src(), m.size()) + "," + reg(m.dst(), m.size());
+            case X86Insn.SignExtendAccumulator s -> switch (s.size()) {
+                case W -> "cwtd";
+                case L -> "cltd";
+                case Q -> "cqto";
+                case B -> throw new IllegalArgumentException("no byte cwd");
+            };
+            case X86Insn.Bswap b -> "bswap " + reg(b.reg(), b.size());
+            case X86Insn.LockAlu l -> "lock " + l.op().mnemonic + " " + reg(l.src(), l.size()) + "," + mem(l.dst());
+            case X86Insn.LockXadd l -> "lock xadd " + reg(l.src(), l.size()) + "," + mem(l.dst());
+            case X86Insn.Xchg x -> "xchg " + reg(x.src(), x.size()) + "," + mem(x.dst());
+            case X86Insn.LockCmpxchg c -> "lock cmpxchg " + reg(c.src(), c.size()) + "," + mem(c.dst());
+            case X86Insn.Lea l -> "lea " + mem(l.src()) + "," + reg(l.dst(), OpSize.Q);
+            case X86Insn.Jmp j -> "jmp 0x" + Integer.toHexString(j.target());
+            case X86Insn.Jcc j -> "j" + j.cond().suffix + " 0x" + Integer.toHexString(j.target());
+            case X86Insn.Call c -> "call 0x" + Integer.toHexString(c.target());
+            case X86Insn.CallR c -> "call *" + reg(c.reg(), OpSize.Q);
+            case X86Insn.Ret r -> "ret";
+            case X86Insn.Push p -> "push " + reg(p.reg(), OpSize.Q);
+            case X86Insn.Pop p -> "pop " + reg(p.reg(), OpSize.Q);
+            case X86Insn.Setcc s -> "set" + s.cond().suffix + " " + reg(s.reg(), OpSize.B);
+            case X86Insn.Cmov c -> "cmov" + c.cond().suffix + " " + reg(c.src(), c.size()) + "," + reg(c.dst(), c.size());
+        };
+    }
+
+    /// Mirrors the encoder's choice of the shortest constant load.
+    private static String movConstant(X86Insn.MovRI m) {
+        long v = m.imm();
+        return switch (m.size()) {
+            case B, W, L -> "mov " + imm((int) v, m.size()) + "," + reg(m.dst(), m.size());
+            case Q -> {
+                if (v >= 0 && v <= 0xffffffffL) yield "mov $0x" + Long.toHexString(v) + "," + reg(m.dst(), OpSize.L);
+                if (v == (int) v) yield "mov " + imm((int) v, OpSize.Q) + "," + reg(m.dst(), OpSize.Q);
+                yield "movabs $0x" + Long.toHexString(v) + "," + reg(m.dst(), OpSize.Q);
+            }
+        };
+    }
+
+    public static String reg(X86Reg r, OpSize size) {
+        return "%" + r.name(size);
+    }
+
+    /// An immediate as objdump shows it: sign-extended to the operand size, printed unsigned in hex.
+    public static String imm(int v, OpSize size) {
+        long shown = switch (size) {
+            case B -> v & 0xffL;
+            case W -> v & 0xffffL;
+            case L -> v & 0xffffffffL;
+            case Q -> v;
+        };
+        return "$0x" + Long.toHexString(shown);
+    }
+
+    /// `disp(base)`: no displacement printed when the encoding has none; rbp/r13 always carry one.
+    public static String mem(X86Mem m) {
+        String base = "(" + reg(m.base(), OpSize.Q) + ")";
+        if (m.disp() == 0) return m.base().low3() == 5 ? "0x0" + base : base;
+        return (m.disp() < 0 ? "-0x" + Integer.toHexString(-m.disp()) : "0x" + Integer.toHexString(m.disp())) + base;
+    }
+}
