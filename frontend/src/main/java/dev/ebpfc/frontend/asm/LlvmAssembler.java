@@ -37,6 +37,7 @@ public final class LlvmAssembler {
     private static final String SIZE = "\\*\\s*\\(\\s*([us](?:8|16|32|64))\\s*\\*\\s*\\)";
     private static final String TARGET = "([+-]\\s*(?:0[xX][0-9a-fA-F]+|\\d+)|[A-Za-z_.][A-Za-z0-9_.$]*)";
 
+    private static final Pattern ANNOTATION = Pattern.compile("<[A-Za-z_.$][^<>\\s]*>");
     private static final Pattern LABEL = Pattern.compile("([A-Za-z_.][A-Za-z0-9_.$]*)\\s*:(.*)");
     private static final Pattern EXIT = Pattern.compile("exit");
     private static final Pattern CALL_LOCAL = Pattern.compile("call\\s+pc\\s*([+-]\\s*\\d+)");
@@ -117,7 +118,8 @@ public final class LlvmAssembler {
     }
 
     private static String clean(String line) {
-        String s = line.replaceAll("<[^>]*>", " ");
+        // `<LBB0_2>`-style annotations; a bare `<` is the less-than operator.
+        String s = ANNOTATION.matcher(line).replaceAll(" ");
         int cut = s.length();
         for (String c : new String[] {"#", "//", ";"}) {
             int at = s.indexOf(c);
