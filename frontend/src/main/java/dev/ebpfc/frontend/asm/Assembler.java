@@ -98,6 +98,10 @@ public final class Assembler {
 
     /// Assembles `text`; messages name `origin` (may be null) and count lines from `firstLine`.
     public static Program assemble(String text, String origin, int firstLine) {
+        return assemble(text, origin, firstLine, true);
+    }
+
+    private static Program assemble(String text, String origin, int firstLine, boolean checkTargets) {
         ProgramBuilder b = new ProgramBuilder(origin);
         List<String> lines = text.lines().toList();
         boolean any = false;
@@ -126,7 +130,20 @@ public final class Assembler {
             }
         }
         if (!any) throw b.error(firstLine + Math.max(0, lines.size() - 1), "no instructions");
-        return b.build(true);
+        return b.build(true, checkTargets);
+    }
+
+    /// Parses one instruction out of context: branch offsets are taken as they are, and must be
+    /// numeric.
+    public static Insn parseInsn(String text) {
+        Program p;
+        try {
+            p = assemble(text, null, 1, false);
+        } catch (AssemblerException e) {
+            throw new AssemblerException(null, 1, e.reason());
+        }
+        if (p.size() != 1) throw new AssemblerException(null, 1, "expected one instruction, found " + p.size());
+        return p.get(0);
     }
 
     private static void statement(ProgramBuilder b, String code, int line) {

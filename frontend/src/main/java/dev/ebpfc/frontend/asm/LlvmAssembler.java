@@ -77,6 +77,10 @@ public final class LlvmAssembler {
 
     /// Assembles `text`; messages name `origin` (may be null) and count lines from `firstLine`.
     public static Program assemble(String text, String origin, int firstLine) {
+        return assemble(text, origin, firstLine, true);
+    }
+
+    private static Program assemble(String text, String origin, int firstLine, boolean checkTargets) {
         ProgramBuilder b = new ProgramBuilder(origin);
         List<String> lines = text.lines().toList();
         boolean any = false;
@@ -101,15 +105,15 @@ public final class LlvmAssembler {
             }
         }
         if (!any) throw b.error(firstLine + Math.max(0, lines.size() - 1), "no instructions");
-        return b.build(false);
+        return b.build(false, checkTargets);
     }
 
-    /// Parses one instruction (an `lddw` gives one two-slot instruction). Jump targets must be
-    /// numeric here.
+    /// Parses one instruction out of context (an `lddw` gives one two-slot instruction): branch
+    /// offsets are taken as they are, and must be numeric.
     public static Insn parseInsn(String text) {
         Program p;
         try {
-            p = assemble(text);
+            p = assemble(text, null, 1, false);
         } catch (AssemblerException e) {
             throw new AssemblerException(null, 1, e.reason());
         }

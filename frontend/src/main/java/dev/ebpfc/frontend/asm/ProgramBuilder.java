@@ -11,7 +11,7 @@ import java.util.function.IntFunction;
 
 /// Collects the instructions of one assembly, with labels and instructions whose branch target
 /// is a label (resolved once all labels are known). Offsets count 64-bit slots from the slot after
-/// the branch, as RFC 9669 does. Shared by both assemblers.
+/// the branch, as RFC 9669 does, and must land on an instruction start. Shared by both assemblers.
 final class ProgramBuilder {
     private record Pending(Insn insn, String label, IntFunction<Insn> make, int line) {
     }
@@ -46,8 +46,9 @@ final class ProgramBuilder {
     }
 
     /// Resolves labels; with `exitLabel`, an undefined label `exit` names the first `exit`
-    /// instruction (the bpf_conformance assembler's convention).
-    Program build(boolean exitLabel) {
+    /// instruction (the bpf_conformance assembler's convention). With `checkTargets` every branch
+    /// must land on an instruction start (off for single instructions parsed out of context).
+    Program build(boolean exitLabel, boolean checkTargets) {
         if (entries.isEmpty()) throw error(Math.max(1, lastLine()), "no instructions");
         List<Insn> out = new ArrayList<>(entries.size());
         int slot = 0;
@@ -66,7 +67,17 @@ final class ProgramBuilder {
             out.add(insn);
             slot += insn.slots();
         }
-        return new Program(out);
+        Program program = new Program(out);
+        // The same rule as the decoder's: every branch lands on an instruction start.
+        for (int i = 0; checkTargets && i < program.size(); i++) {
+            if (!Program.hasTarget(program.get(i))) continue;
+            int target = program.branchTarget(i);
+            if (target < 0 || target >= program.slotCount()) {
+                throw error(entries.get(i).line(), "branch target slot " + target + " is outside the program (" + program.slotCount() + " slots)");
+            }
+            if (program.indexAtSlot(target) < 0) throw error(entries.get(i).line(), "branch target slot " + target + " is the second half of lddw");
+        }
+        return program;
     }
 
     private int lastLine() {
