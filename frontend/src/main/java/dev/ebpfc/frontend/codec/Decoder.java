@@ -75,7 +75,7 @@ public final class Decoder {
         if (code == 0xd0) {
             zero(r.src(), s, "src register");
             zero(r.offset(), s, "offset");
-            if (r.imm() != 16 && r.imm() != 32 && r.imm() != 64) fail(s, "byte swap width " + r.imm() + " is not 16, 32 or 64");
+            if (r.imm() != 16 && r.imm() != 32 && r.imm() != 64) throw fail(s, "byte swap width " + r.imm() + " is not 16, 32 or 64");
             EndianOp op;
             if (width == Width.W32) op = x ? EndianOp.BE : EndianOp.LE;
             else if (!x) op = EndianOp.BSWAP;
