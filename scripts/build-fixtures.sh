@@ -40,3 +40,22 @@ for name in $(printf '%s\n' "${!CPUS[@]}" | sort); do
         echo "built fixtures/$name.$cpu.o ($cc, $(stat -c %s "$OUT/$name.$cpu.o") bytes)"
     done
 done
+
+# Seed corpus for a Jazzer fuzz test of the loader (ElfLoaderFuzzTest.loadNeverCrashes): a few
+# valid objects and a few with one field broken. Offsets are those of the clang 14 builds above
+# (see ElfMalformedTest); after a compiler change the seeds stay useful inputs, just broken elsewhere.
+SEEDS="$ROOT/frontend/src/test/resources/dev/ebpfc/frontend/ElfLoaderFuzzTestInputs/loadNeverCrashes"
+mkdir -p "$SEEDS"
+patch_bytes() { # file offset printf-escaped-bytes
+    printf "$3" | dd of="$1" bs=1 seek=$(($2)) conv=notrunc status=none
+}
+cp "$OUT/socket_tc.v3.o" "$SEEDS/valid-socket-tc"
+cp "$OUT/subprogs.v3.o" "$SEEDS/valid-subprogs"
+cp "$OUT/legacy_maps.v1.o" "$SEEDS/valid-legacy-maps"
+head -c 40 "$OUT/socket_tc.v3.o" > "$SEEDS/truncated-header"
+head -c 4000 "$OUT/socket_tc.v3.o" > "$SEEDS/truncated-sections"
+cp "$OUT/socket_tc.v3.o" "$SEEDS/bad-machine" && patch_bytes "$SEEDS/bad-machine" 0x12 '\x3e\x00'
+cp "$OUT/subprogs.v3.o" "$SEEDS/bad-reloc-symbol" && patch_bytes "$SEEDS/bad-reloc-symbol" 0x13ec '\xe7\x03\x00\x00'
+cp "$OUT/subprogs.v3.o" "$SEEDS/bad-opcode" && patch_bytes "$SEEDS/bad-opcode" 0x90 '\xff'
+cp "$OUT/subprogs.v3.o" "$SEEDS/call-into-function" && patch_bytes "$SEEDS/call-into-function" 0x64 '\x01'
+echo "wrote $(ls "$SEEDS" | wc -l) fuzz seeds to ${SEEDS#$ROOT/}"

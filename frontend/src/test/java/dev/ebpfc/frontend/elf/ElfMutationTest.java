@@ -130,6 +130,20 @@ class ElfMutationTest {
         assertTrue(rejected > 300, "mutations should mostly be caught, " + rejected + " were");
     }
 
+    /// The Jazzer seed corpus (written by scripts/build-fixtures.sh) holds what its names say.
+    @Test
+    void seedCorpus() throws IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of("src/test/resources/dev/ebpfc/frontend/ElfLoaderFuzzTestInputs/loadNeverCrashes");
+        try (var files = Files.list(dir)) {
+            List<java.nio.file.Path> seeds = files.sorted().toList();
+            assertTrue(seeds.size() >= 6);
+            for (java.nio.file.Path seed : seeds) {
+                String message = attempt(Files.readAllBytes(seed), seed.toString());
+                assertEquals(seed.getFileName().toString().startsWith("valid-"), message == null, seed + ": " + message);
+            }
+        }
+    }
+
     /// Counts the reader multiplies by (section count, BTF vlen, info record counts) set huge:
     /// rejected from the sizes at hand, never allocated.
     @Test
