@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 /// it fuzzes. Property: any bytes either decode to a program that re-encodes to the same bytes,
 /// or are rejected with an [EncodingException]; nothing else escapes.
 class DecoderFuzzTest {
-    @FuzzTest
+    @FuzzTest(maxDuration = "30s")
     void decodeNeverCrashes(byte[] bytes) {
         Program p;
         try {
