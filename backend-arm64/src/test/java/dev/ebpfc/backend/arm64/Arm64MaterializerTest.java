@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /// constant in the register, and no strategy the class implements would have been shorter. The
 /// ORR+MOVK optimum is computed independently, by scanning every 64-bit logical immediate.
 class Arm64MaterializerTest {
-    private static final long[] ALL_LOGICAL = LogicalImmediateTest.allValues(64).stream().mapToLong(Long::longValue).toArray();
+    private static final long[] ALL_LOGICAL = Arm64LogicalImmediateTest.allValues(64).stream().mapToLong(Long::longValue).toArray();
 
     /// The register after running `seq` (starting from garbage, which MOVK must not rely on).
     static long run(List<Arm64Insn> seq, Arm64Reg rd) {
@@ -60,7 +60,7 @@ class Arm64MaterializerTest {
         int movz = Math.max(1, halvesDiffering(v, 0, halves));
         int movn = Math.max(1, halvesDiffering(v, z.mask(-1L), halves));
         int best = Math.min(movz, movn);
-        if (LogicalImmediateTest.bruteForce(v, z.bits)) best = Math.min(best, 1);
+        if (Arm64LogicalImmediateTest.bruteForce(v, z.bits)) best = Math.min(best, 1);
         if (z == OpSize.X) {
             for (long p : ALL_LOGICAL) {
                 int d = halvesDiffering(v, p, 4);

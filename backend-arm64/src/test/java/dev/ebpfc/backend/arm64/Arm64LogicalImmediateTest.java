@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /// [LogicalImmediate] checked exhaustively over every `N:immr:imms` field, and against an
 /// independent brute-force predicate on a large seeded sample of near-miss values.
-class LogicalImmediateTest {
+class Arm64LogicalImmediateTest {
 
     /// All values decodable at `width`, from all 2^13 fields.
     static Set<Long> allValues(int width) {
