@@ -8,17 +8,17 @@ import java.util.List;
 
 /// What one run of a program produced, in the same shape for every engine, so runs compare as
 /// whole states: r0, why it stopped (and where: `slot`, -1 when not at an instruction), how many
-/// instructions executed, the writable memory afterwards with a digest, the helper-call trace and
+/// instructions executed, the writable memory afterwards (with [#digest], computed on demand so
+/// runs that never compare memory do not pay for it), the helper-call trace and
 /// the side channels helpers write to (`trace_printk` text, perf events, ring buffer records).
 public record ExecutionResult(long r0, ErrorKind error, String message, int slot, long executed,
-                              List<RegionSnapshot> regions, String digest, List<HelperCall> trace,
+                              List<RegionSnapshot> regions, List<HelperCall> trace,
                               String printk, List<byte[]> perfEvents, List<byte[]> ringbufRecords) {
     public ExecutionResult {
         regions = List.copyOf(regions);
         trace = List.copyOf(trace);
         perfEvents = List.copyOf(perfEvents);
         ringbufRecords = List.copyOf(ringbufRecords);
-        if (digest == null) digest = digest(regions);
     }
 
     public boolean ok() {
@@ -29,6 +29,11 @@ public record ExecutionResult(long r0, ErrorKind error, String message, int slot
     public RegionSnapshot region(String name) {
         for (RegionSnapshot r : regions) if (r.name().equals(name)) return r;
         return null;
+    }
+
+    /// SHA-256 (hex) over every region snapshot's name, length and bytes, in order.
+    public String digest() {
+        return digest(regions);
     }
 
     /// SHA-256 over every snapshot's name, length and bytes, in order.

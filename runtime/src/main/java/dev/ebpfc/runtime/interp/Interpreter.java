@@ -108,9 +108,7 @@ public final class Interpreter {
             this.context = new ProgramContext(kind, input);
             context.mapInto(space);
             for (BpfMap m : maps.all()) if (m.region() != null) space.map(m.region());
-            for (int i = 0; i < stacks.length; i++) {
-                stacks[i] = new Region("stack frame " + i, MemoryLayout.stackBase(i), new byte[MemoryLayout.STACK_SIZE], true);
-            }
+            stacks[0] = frame(0);
             this.env = new HelperEnvironment(space, maps, context, options.helpers());
         }
 
@@ -158,7 +156,7 @@ public final class Interpreter {
                 }
                 regions.add(new RegionSnapshot("map " + m.name(), out.toByteArray()));
             }
-            return new ExecutionResult(r0, kind, message, slot, executed, regions, null, trace,
+            return new ExecutionResult(r0, kind, message, slot, executed, regions, trace,
                     env.printkOutput(), env.perfEvents(), ring);
         }
 
@@ -412,6 +410,10 @@ public final class Interpreter {
             }
         }
 
+        Region frame(int i) {
+            return new Region("stack frame " + i, MemoryLayout.stackBase(i), new byte[MemoryLayout.STACK_SIZE], true);
+        }
+
         /// Enters a local call from `pc`: saves r6–r9 and the return slot, maps a fresh frame.
         int call(int depth, int[] retPc, long[] saved, int pc) {
             if (depth + 1 >= MemoryLayout.MAX_FRAMES) {
@@ -421,7 +423,8 @@ public final class Interpreter {
             retPc[depth] = pc;
             depth++;
             Region frame = stacks[depth];
-            Arrays.fill(frame.data, (byte) 0);
+            if (frame == null) frame = stacks[depth] = frame(depth);
+            else Arrays.fill(frame.data, (byte) 0);
             win[STACK_WINDOW + depth] = frame;
             r[10] = MemoryLayout.frameTop(depth);
             return depth;
