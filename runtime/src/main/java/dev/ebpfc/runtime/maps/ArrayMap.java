@@ -1,0 +1,69 @@
+package dev.ebpfc.runtime.maps;
+
+import dev.ebpfc.frontend.object.MapDef;
+import dev.ebpfc.runtime.memory.MemoryLayout;
+import dev.ebpfc.runtime.memory.Region;
+
+import java.util.Arrays;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/// `ARRAY` and `PERCPU_ARRAY` (one CPU modelled) maps, global data sections included: a u32 index
+/// key, every element always present and zero-initialised, no deletion (kernel/bpf/arraymap.c).
+public final class ArrayMap extends BpfMap {
+    private final Region region;
+    private final int stride;
+
+    public ArrayMap(MapDef def, int index) {
+        super(def, index);
+        if (def.keySize() != 4) throw new IllegalArgumentException("array map " + def.name() + " needs a 4-byte key, not " + def.keySize());
+        this.stride = def.globalData() ? def.valueSize() : stride(def.valueSize());
+        byte[] data = new byte[Math.multiplyExact(stride, def.maxEntries())];
+        byte[] init = def.initialValue();
+        if (init != null) System.arraycopy(init, 0, data, 0, init.length);
+        this.region = new Region(def.name(), MemoryLayout.mapValuesBase(index), data, !def.readOnly());
+    }
+
+    @Override
+    public Region region() {
+        return region;
+    }
+
+    @Override
+    public long lookup(byte[] key) {
+        int i = u32Key(key);
+        if (Integer.compareUnsigned(i, def.maxEntries()) >= 0) return 0;
+        return region.base + (long) i * stride;
+    }
+
+    @Override
+    public int update(byte[] key, byte[] value, long flags) {
+        if (flags > BPF_EXIST || flags < 0) return -Errno.EINVAL;
+        int i = u32Key(key);
+        if (Integer.compareUnsigned(i, def.maxEntries()) >= 0) return -Errno.E2BIG;
+        if (flags == BPF_NOEXIST) return -Errno.EEXIST;
+        if (def.readOnly()) return -Errno.EPERM;
+        System.arraycopy(value, 0, region.data, i * stride, def.valueSize());
+        return 0;
+    }
+
+    @Override
+    public int delete(byte[] key) {
+        return -Errno.EINVAL;
+    }
+
+    @Override
+    public SortedMap<ByteKey, byte[]> entries() {
+        TreeMap<ByteKey, byte[]> out = new TreeMap<>();
+        for (int i = 0; i < def.maxEntries(); i++) {
+            byte[] k = {(byte) i, (byte) (i >>> 8), (byte) (i >>> 16), (byte) (i >>> 24)};
+            out.put(new ByteKey(k), Arrays.copyOfRange(region.data, i * stride, i * stride + def.valueSize()));
+        }
+        return out;
+    }
+
+    /// Writes a value ignoring read-only protection (user space initialising the map).
+    void initialise(int i, byte[] value) {
+        System.arraycopy(value, 0, region.data, i * stride, def.valueSize());
+    }
+}
