@@ -16,7 +16,9 @@ import dev.ebpfc.backend.riscv64.Riscv64Insn.Width;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import static dev.ebpfc.backend.riscv64.Riscv64Reg.SP;
@@ -777,54 +779,64 @@ public final class Riscv64Encoder {
     /// Wider values peel off their sign-extended low 12 bits (added back last with addi),
     /// shift out the trailing zeros of the rest (slli), and recurse on what remains. Alternatives
     /// tried, keeping the shortest: stopping the shift 12 bits early so the remainder is one
-    /// `lui`, and for positive values shifting the leading zeros out first (possibly filling
-    /// them with ones, e.g. 0xffffffff = `li -1; srli 32`) and restoring them with srli.
+    /// `lui`; shifting out the value's own trailing zeros with no addi at the end (bits 11 and 63
+    /// set: `li -1; slli 52; addi 1; slli 11` beats peeling -2048); and, for positive values,
+    /// shifting the leading zeros out first (possibly filling them with ones, e.g. 0xffffffff =
+    /// `li -1; srli 32`) and restoring them with a final srli. Not proven optimal: sequences that
+    /// need a second register (`add rd, rd, tmp << 32`) or Zbb/Zba are out of scope.
     public static List<Riscv64Insn> materialization(Riscv64Reg rd, long value) {
         if (rd == ZERO) throw new IllegalArgumentException("cannot materialize into zero");
-        List<Riscv64Insn> out = new ArrayList<>();
-        build(rd, value, out);
-        return out;
+        Map<Long, List<Riscv64Insn>> memo = new HashMap<>();
+        List<Riscv64Insn> best = build(rd, value, memo);
+        // Leading zeros are filled and restored once, at the top, as a final srli; trying it at
+        // every level of the recursion multiplies the work for no shorter results.
+        if (value > 0 && value != (int) value) {
+            int lz = Long.numberOfLeadingZeros(value);
+            long top = value << lz;
+            best = shorter(best, leading(rd, top, lz, memo));
+            best = shorter(best, leading(rd, top | ((1L << lz) - 1), lz, memo));
+        }
+        return List.copyOf(best);
     }
 
-    private static void build(Riscv64Reg rd, long v, List<Riscv64Insn> out) {
+    /// The alternatives revisit the same intermediate values, hence the memo (per call).
+    private static List<Riscv64Insn> build(Riscv64Reg rd, long v, Map<Long, List<Riscv64Insn>> memo) {
+        List<Riscv64Insn> known = memo.get(v);
+        if (known != null) return known;
+        List<Riscv64Insn> best = null;
         if (v == (int) v) {
             int lo = Imm12.lo12(v);
             int hi = Imm12.hi20((int) v);
+            best = new ArrayList<>();
             if (hi == 0) {
-                out.add(new Riscv64Insn.AluImm(AluImmOp.ADDI, rd, ZERO, lo));
+                best.add(new Riscv64Insn.AluImm(AluImmOp.ADDI, rd, ZERO, lo));
             } else {
-                out.add(new Riscv64Insn.Lui(rd, hi));
-                if (lo != 0) out.add(new Riscv64Insn.AluImm(AluImmOp.ADDIW, rd, rd, lo));
+                best.add(new Riscv64Insn.Lui(rd, hi));
+                if (lo != 0) best.add(new Riscv64Insn.AluImm(AluImmOp.ADDIW, rd, rd, lo));
             }
-            return;
+        } else {
+            int lo = Imm12.lo12(v);
+            long rest = v - lo;
+            int tz = Long.numberOfTrailingZeros(rest);
+            best = shorter(best, shifted(rd, rest, tz, lo, memo));
+            if (tz > 12) best = shorter(best, shifted(rd, rest, tz - 12, lo, memo));
+            int tzv = Long.numberOfTrailingZeros(v);
+            if (lo != 0 && tzv > 0) best = shorter(best, shifted(rd, v, tzv, 0, memo));
         }
-        List<Riscv64Insn> best = null;
-        int lo = Imm12.lo12(v);
-        long rest = v - lo;
-        int tz = Long.numberOfTrailingZeros(rest);
-        best = shorter(best, shifted(rd, rest, tz, lo));
-        if (tz > 12) best = shorter(best, shifted(rd, rest, tz - 12, lo));
-        if (v > 0) {
-            int lz = Long.numberOfLeadingZeros(v);
-            long top = v << lz;
-            best = shorter(best, leading(rd, top, lz));
-            best = shorter(best, leading(rd, top | ((1L << lz) - 1), lz));
-        }
-        out.addAll(best);
+        memo.put(v, best);
+        return best;
     }
 
     /// `rest >> shift` built recursively, then slli shift, then addi lo.
-    private static List<Riscv64Insn> shifted(Riscv64Reg rd, long rest, int shift, int lo) {
-        List<Riscv64Insn> s = new ArrayList<>();
-        build(rd, rest >> shift, s);
+    private static List<Riscv64Insn> shifted(Riscv64Reg rd, long rest, int shift, int lo, Map<Long, List<Riscv64Insn>> memo) {
+        List<Riscv64Insn> s = new ArrayList<>(build(rd, rest >> shift, memo));
         s.add(new Riscv64Insn.AluImm(AluImmOp.SLLI, rd, rd, shift));
         if (lo != 0) s.add(new Riscv64Insn.AluImm(AluImmOp.ADDI, rd, rd, lo));
         return s;
     }
 
-    private static List<Riscv64Insn> leading(Riscv64Reg rd, long top, int lz) {
-        List<Riscv64Insn> s = new ArrayList<>();
-        build(rd, top, s);
+    private static List<Riscv64Insn> leading(Riscv64Reg rd, long top, int lz, Map<Long, List<Riscv64Insn>> memo) {
+        List<Riscv64Insn> s = new ArrayList<>(build(rd, top, memo));
         s.add(new Riscv64Insn.AluImm(AluImmOp.SRLI, rd, rd, lz));
         return s;
     }
