@@ -4,7 +4,6 @@ import dev.ebpfc.backend.riscv64.Riscv64Features.Extension;
 import dev.ebpfc.backend.riscv64.Riscv64Insn.*;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
