@@ -79,6 +79,9 @@ public final class Unicorn implements AutoCloseable {
     /// Host segments passed to [#memMapHost]: Unicorn holds raw pointers into them, so [#start]
     /// refuses to run once one of their arenas has been closed (that would be a use-after-free).
     private final List<HostMapping> hostMappings = new ArrayList<>();
+    /// Unicorn is not thread-safe; the scratch arena would catch most cross-thread calls, but not
+    /// `uc_emu_start`, which uses no scratch, so every entry point checks the thread explicitly.
+    private final Thread owner = Thread.currentThread();
     private boolean closed;
     private boolean running;
     /// The first Throwable a hook threw during the current [#start]; later ones are suppressed.
@@ -473,6 +476,7 @@ public final class Unicorn implements AutoCloseable {
     @Override
     public void close() {
         if (closed) return;
+        checkThread();
         if (running) throw new IllegalStateException("close() called from a hook");
         closed = true;
         for (UnicornHook h : hooks) {
@@ -499,6 +503,13 @@ public final class Unicorn implements AutoCloseable {
     private void checkOpen() {
         // The engine pointer dangles after uc_close; calling through it would crash the JVM.
         if (closed) throw new IllegalStateException("Unicorn engine is closed");
+        checkThread();
+    }
+
+    private void checkThread() {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("Unicorn engine is confined to thread " + owner.getName());
+        }
     }
 
     private void checkHostMappings() {

@@ -25,6 +25,10 @@ import java.util.List;
 ///
 /// C types: `uc_engine*`/`void*` = ADDRESS, `uint64_t`/`size_t` = JAVA_LONG (LP64), enums, `int`
 /// and `uint32_t` = JAVA_INT, `bool` = JAVA_BOOLEAN.
+///
+/// Linking symbols is this class's one job, so javac's "restricted method" lint is silenced here
+/// only; running still needs `--enable-native-access=ALL-UNNAMED` (surefire passes it).
+@SuppressWarnings("restricted")
 final class UnicornNative {
     private UnicornNative() {}
 

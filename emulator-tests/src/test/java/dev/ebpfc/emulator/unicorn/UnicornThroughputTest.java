@@ -54,6 +54,14 @@ class UnicornThroughputTest {
             double plain = runsPerSecond(u, 0, 1500);
             runsPerSecond(u, 1000, 300);
             double counted = runsPerSecond(u, 1000, 1500);
+            long calls = 2_000_000, t0 = System.nanoTime(), sink = 0;
+            for (long i = 0; i < calls; i++) {
+                u.regWrite(UnicornX86Reg.RDI, i);
+                sink += u.regRead(UnicornX86Reg.RDI);
+            }
+            double nsPerPair = (System.nanoTime() - t0) / (double) calls;
+            assertEquals(calls * (calls - 1) / 2, sink);
+            System.out.printf("regWrite + regRead pair: %.0f ns%n", nsPerPair);
             System.out.printf("x86_64 10-insn snippet, regWrite x3 + start + regRead: %.0f runs/s (no count), "
                     + "%.0f runs/s (count = 1000)%n", plain, counted);
             assertEquals(END, u.pc());

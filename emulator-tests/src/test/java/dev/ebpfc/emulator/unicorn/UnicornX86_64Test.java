@@ -129,6 +129,36 @@ class UnicornX86_64Test extends UnicornIsaContract {
     }
 
     @Test
+    void stopFromAHookEndsTheRunCleanly() {
+        try (Unicorn u = openWithCode(loopCode())) {
+            int[] executed = {0};
+            u.hookCode(CODE, CODE, (uc, address, size) -> {
+                if (++executed[0] == 50) uc.stop();
+            });
+            assertEquals(UnicornError.OK, u.tryStart(CODE, CODE + 2, 0, 0));
+            assertEquals(50, executed[0]);
+            assertEquals(CODE, u.pc());
+        }
+    }
+
+    @Test
+    void otherThreadsAreTurnedAway() throws Exception {
+        try (Unicorn u = openWithCode(loopCode())) {
+            Throwable[] seen = new Throwable[1];
+            Thread t = new Thread(() -> {
+                try {
+                    u.start(CODE, CODE + 2, 0, 10);
+                } catch (Throwable e) {
+                    seen[0] = e;
+                }
+            });
+            t.start();
+            t.join();
+            assertEquals(IllegalStateException.class, seen[0].getClass());
+        }
+    }
+
+    @Test
     void ud2IsAnInvalidInstructionNotAnInterrupt() {
         String ud2 = "0f0b90"; // ud2 ; nop
         try (Unicorn u = openWithCode(ud2)) {
