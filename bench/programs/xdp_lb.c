@@ -284,7 +284,7 @@ static __always_inline int handle_ipv4(struct xdp_md *ctx, struct ethhdr *eth, v
         return XDP_PASS; /* fragments go to the slow path */
     if (ip->ttl <= 1)
         return XDP_DROP;
-    if (ipv4_csum(ip) != 0 && ip->check != 0) {
+    if (ip->check != 0 && ipv4_csum(ip) != ip->check) {
         /* A bad checksum is not ours to fix. */
         return XDP_DROP;
     }

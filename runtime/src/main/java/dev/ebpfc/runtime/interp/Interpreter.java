@@ -7,6 +7,7 @@ import dev.ebpfc.runtime.ExecutionResult;
 import dev.ebpfc.runtime.HelperCall;
 import dev.ebpfc.runtime.RegionSnapshot;
 import dev.ebpfc.runtime.RuntimeOptions;
+import dev.ebpfc.runtime.Tracer;
 import dev.ebpfc.runtime.context.ContextKind;
 import dev.ebpfc.runtime.context.ProgramContext;
 import dev.ebpfc.runtime.context.RunInput;
@@ -172,12 +173,14 @@ public final class Interpreter {
             int[] retPc = new int[MemoryLayout.MAX_FRAMES];
             long[] saved = new long[MemoryLayout.MAX_FRAMES * 4];
             long budget = remaining;
+            final Tracer tracer = options.tracer();
             try {
                 while (true) {
                     if (--budget < 0) {
                         budget = 0;
                         throw new Trap(ErrorKind.BUDGET_EXHAUSTED, "instruction budget of " + options.budget() + " exhausted");
                     }
+                    if (tracer != null) tracer.step(depth, pc, r);
                     final int c = code[pc];
                     final int dst = (c >>> 12) & 0xf;
                     final int src = (c >>> 16) & 0xf;
