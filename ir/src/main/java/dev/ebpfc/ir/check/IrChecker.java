@@ -179,8 +179,7 @@ public final class IrChecker {
             if (t == f.entry()) error(b, i, "jumps to the entry block " + t);
             List<Value> params = t.params();
             if (c.args().size() != params.size()) {
-                error(b, i, "passes " + c.args().size() + " argument" + (c.args().size() == 1 ? "" : "s") + " to " + t + ", which takes "
-                        + params.size());
+                error(b, i, "passes " + plural(c.args().size(), "argument") + " to " + t + ", which takes " + params.size());
                 continue;
             }
             for (int k = 0; k < params.size(); k++) {
@@ -212,7 +211,7 @@ public final class IrChecker {
                 }
                 List<Value> params = callee.params();
                 if (params.size() != c.args().size()) {
-                    error(b, i, "passes " + c.args().size() + " arguments to @" + callee.name() + ", which takes " + params.size());
+                    error(b, i, "passes " + plural(c.args().size(), "argument") + " to @" + callee.name() + ", which takes " + params.size());
                     return;
                 }
                 for (int k = 0; k < params.size(); k++) {
@@ -232,6 +231,10 @@ public final class IrChecker {
         if (index < module.maps().size()) return module.maps().get(index);
         error(b, i, "refers to map" + index + ", which is not declared");
         return null;
+    }
+
+    private static String plural(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static List<Value> distinct(List<Value> values) {
