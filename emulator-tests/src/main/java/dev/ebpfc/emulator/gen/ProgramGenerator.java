@@ -46,6 +46,9 @@ public final class ProgramGenerator {
     /// Short-branch ranges to cross, in BPF instructions: x86 rel8 (±127 bytes) is a few dozen,
     /// RISC-V B-type (±4 KiB) a few hundred, ARM64 tbz (±32 KiB) a few thousand.
     private static final int[][] FILLER = {{24, 160}, {400, 1200}, {2600, 4000}};
+    /// Past this many instructions no statement nests or adds filler, so every jump offset fits
+    /// in 16 bits (lddw filler takes two slots) whatever the feature weights.
+    private static final int SIZE_LIMIT = 12_000;
 
     private final GeneratorConfig config;
 
@@ -107,6 +110,7 @@ public final class ProgramGenerator {
         int loopDepth;
         int nest;
         boolean callsOk = true;
+        int emitted;
 
         Run(long seed) {
             this.seed = seed;
@@ -153,11 +157,18 @@ public final class ProgramGenerator {
         void emit(Insn insn) {
             code.emit(insn);
             cur.cost += mult;
+            emitted++;
         }
 
         void toLabel(int label, java.util.function.IntFunction<Insn> make) {
             code.toLabel(label, make);
             cur.cost += mult;
+            emitted++;
+        }
+
+        /// Whether statements that nest or add filler may still grow the program.
+        boolean roomFor(int insns) {
+            return emitted + insns < SIZE_LIMIT;
         }
 
         void jump(Width w, Cond c, int dst, Operand src, int label) {
@@ -651,7 +662,7 @@ public final class ProgramGenerator {
         }
 
         RegState branch(RegState s) {
-            if (nest >= 4) return alu(s);
+            if (nest >= 4 || !roomFor(1_000)) return alu(s);
             nest++;
             int variant = rng.nextInt(20);
             int label = code.newLabel();
@@ -696,7 +707,7 @@ public final class ProgramGenerator {
         }
 
         RegState skip(RegState s) {
-            if (nest >= 4) return alu(s);
+            if (nest >= 4 || !roomFor(1_000)) return alu(s);
             nest++;
             int label = code.newLabel();
             jumpAlways(label, rng.nextInt(4) == 0);
@@ -722,7 +733,7 @@ public final class ProgramGenerator {
         /// written for the state every iteration starts in: pointers it relies on are pinned, and
         /// with calls in the body r0–r5 are not relied on.
         RegState loop(RegState s, boolean longBody) {
-            if (loopDepth >= config.maxLoopDepth() || nest >= 4 || writableCount() < 4) return longBody ? filler(s, fillerLength(1)) : alu(s);
+            if (loopDepth >= config.maxLoopDepth() || nest >= 4 || writableCount() < 4 || !roomFor(longBody ? 4_000 : 1_000)) return alu(s);
             int trips = rng.nextInt(3) == 0 ? 1 + rng.nextInt(config.maxLoopTrips()) : 1 + rng.nextInt(Math.min(3, config.maxLoopTrips()));
             List<Integer> saved = new ArrayList<>();
             for (int r = 6; r <= 9; r++) if (writable(r)) saved.add(r);
@@ -806,6 +817,7 @@ public final class ProgramGenerator {
 
         /// Straight-line ALU and lddw instructions on one register, to make distance.
         RegState filler(RegState s, int length) {
+            length = Math.max(0, Math.min(length, SIZE_LIMIT - emitted));
             int r = initWritable(s);
             if (r < 0) return s;
             for (int i = 0; i < length; i++) {
