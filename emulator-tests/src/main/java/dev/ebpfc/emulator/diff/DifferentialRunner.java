@@ -97,6 +97,16 @@ public final class DifferentialRunner {
         };
     }
 
+    /// Like [#stillDiverges], but only divergences a conformance test would see
+    /// ([Divergence#visibleInResult]): shrinking with it keeps the reproducer a failing
+    /// regression test for the broken engine.
+    public BiPredicate<Program, byte[]> stillDivergesInResult(String engine) {
+        return (program, mem) -> {
+            Outcome o = run(program, mem);
+            return o.referenceValid() && o.divergences().stream().anyMatch(d -> d.engine().equals(engine) && d.visibleInResult());
+        };
+    }
+
     private static void rethrowFatal(Throwable t) {
         if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) throw (VirtualMachineError) t;
     }

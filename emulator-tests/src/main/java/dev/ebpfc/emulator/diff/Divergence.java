@@ -1,5 +1,6 @@
 package dev.ebpfc.emulator.diff;
 
+import dev.ebpfc.runtime.ErrorKind;
 import dev.ebpfc.runtime.ExecutionResult;
 
 import java.util.List;
@@ -15,6 +16,15 @@ public record Divergence(String reference, String engine, List<String> differenc
 
     public boolean threw() {
         return exception != null;
+    }
+
+    /// Whether a conformance test (`-- result` = the reference's r0) would fail on this engine:
+    /// it threw, stopped with an error, or returned a different r0. Divergences only in memory
+    /// or in helper arguments are invisible there.
+    public boolean visibleInResult() {
+        if (actual == null || expected == null) return true;
+        boolean stopped = actual.error() != ErrorKind.NONE && actual.error() != ErrorKind.UNWIND;
+        return stopped || actual.r0() != expected.r0();
     }
 
     /// The first difference, on one line.

@@ -17,6 +17,7 @@ import dev.ebpfc.frontend.insn.Width;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 /// Generates valid, terminating eBPF programs for differential testing: same seed, same program
 /// and input memory. Valid by construction, so every engine must agree on them (the JITs do no
@@ -33,7 +34,8 @@ import java.util.SplittableRandom;
 ///   restart (a counted jump back to the function's first instruction);
 /// - an epilogue every early exit jumps to. The entry function's epilogue copies the registers
 ///   initialised on every path and its stack arenas into the input memory, so the whole state
-///   shows in the memory snapshot that engines compare.
+///   shows in the memory snapshot that engines compare, then hashes that memory into r0, so it
+///   shows in a conformance test's result too.
 ///
 /// Input memory: `data` (read and written by the body), then the register dump (80 bytes), the
 /// arena dump, and one restart counter per function (8 bytes each, initially 0).
@@ -160,7 +162,7 @@ public final class ProgramGenerator {
             emitted++;
         }
 
-        void toLabel(int label, java.util.function.IntFunction<Insn> make) {
+        void toLabel(int label, IntFunction<Insn> make) {
             code.toLabel(label, make);
             cur.cost += mult;
             emitted++;
@@ -341,7 +343,7 @@ public final class ProgramGenerator {
         /// memory, so engines compare them; returns r0.
         void dumpEpilogue(RegState e, Fn f) {
             int p;
-            do p = rng.nextInt(10); while (p == 0 && e.isInit(0));
+            do p = rng.nextInt(10); while (p == 0);
             boolean saveP = e.isInit(p);
             if (saveP) emit(new Insn.Store(Size.DW, Reg.R10, (short) SAVE_SLOT, Reg.of(p)));
             emit(new Insn.Load(Size.DW, false, Reg.of(p), Reg.R10, (short) MEM_SLOT));
@@ -357,8 +359,30 @@ public final class ProgramGenerator {
             int at = arenaDumpBase;
             for (int o = -FRAME; o < -FRAME + f.lowArena; o += 8, at += 8) copyDword(p, q, o, at);
             for (int o = -f.highArena; o < 0; o += 8, at += 8) copyDword(p, q, o, at);
-            if (!e.isInit(0)) alu(Width.W64, AluOp.MOV, 0, Reg.of(q));
+            fold(e, p);
             emit(new Insn.Exit());
+        }
+
+        /// Hashes the whole input memory (data, register dump, arena dump, counters) into r0,
+        /// seeded with r0 when it is set, so a divergence anywhere shows in the result a
+        /// conformance test checks. A loop with a variable pointer offset: one more thing to get right.
+        void fold(RegState e, int p) {
+            if (!e.isInit(0)) alu(Width.W64, AluOp.MOV, 0, Imm.ZERO);
+            int[] free = new int[3];
+            int n = 0;
+            for (int r : new int[]{3, 7, 1, 9, 5, 2, 8, 4, 6}) if (r != p && n < 3) free[n++] = r;
+            int i = free[0], a = free[1], v = free[2];
+            alu(Width.W64, AluOp.MOV, i, Imm.ZERO);
+            int head = code.newLabel();
+            code.bind(head);
+            alu(Width.W64, AluOp.MOV, a, Reg.of(p));
+            alu(Width.W64, AluOp.ADD, a, Reg.of(i));
+            emit(new Insn.Load(Size.DW, false, Reg.of(v), Reg.of(a), (short) 0));
+            alu(Width.W64, AluOp.MUL, 0, new Imm(16777619));
+            alu(Width.W64, AluOp.XOR, 0, Reg.of(v));
+            alu(Width.W64, AluOp.ADD, i, new Imm(8));
+            jump(Width.W64, Cond.JLT, i, new Imm(memSize), head);
+            cur.cost += 7L * (memSize / 8);
         }
 
         void copyDword(int p, int q, int stackOff, int memOff) {

@@ -20,7 +20,7 @@ import java.util.function.BiPredicate;
 /// Reduces a failing program and its input memory while a predicate ("still diverges") holds:
 /// removes runs of instructions (halving the run length down to one, branches retargeted by
 /// [ProgramEdit]), replaces `lddw` by `mov` where the constant fits, ALU operations by moves,
-/// loads and calls by `mov dst, 0`,
+/// loads by constant or register moves, calls by `mov r0, 0`,
 /// simplifies immediates toward 0, 1, -1, memory offsets toward 0 and registers toward r0–r2,
 /// then shortens and zeroes the memory, and repeats until
 /// a round changes nothing. Every candidate must pass target and static checks before the
@@ -168,7 +168,9 @@ public final class Shrinker {
                 for (short o : smaller(s.offset())) out.add(new Insn.Store(s.size(), s.base(), o, s.value()));
             }
             case Insn.Load l -> {
+                // A load becomes a constant or a register move (a store-then-load pair collapses).
                 out.add(new Insn.Alu(Width.W64, AluOp.MOV, l.dst(), Imm.ZERO));
+                for (int r = 0; r <= 9; r++) if (r != l.dst().number()) out.add(new Insn.Alu(Width.W64, AluOp.MOV, l.dst(), Reg.of(r)));
                 for (Reg d : lower(l.dst())) out.add(new Insn.Load(l.size(), l.signExtend(), d, l.base(), l.offset()));
                 for (Reg b : lower(l.base())) out.add(new Insn.Load(l.size(), l.signExtend(), l.dst(), b, l.offset()));
                 for (short o : smaller(l.offset())) out.add(new Insn.Load(l.size(), l.signExtend(), l.dst(), l.base(), o));

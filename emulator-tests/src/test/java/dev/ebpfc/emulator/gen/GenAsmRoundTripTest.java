@@ -12,7 +12,7 @@ class GenAsmRoundTripTest {
     @Test
     void printedProgramsAssembleBack() {
         ProgramGenerator gen = new ProgramGenerator();
-        for (long seed = 0; seed < 1_000; seed++) {
+        for (long seed = 0; seed < 500; seed++) {
             Program p = gen.generate(seed).program();
             assertEquals(p, Assembler.assemble(Reproducer.asm(p)), "seed " + seed);
         }
