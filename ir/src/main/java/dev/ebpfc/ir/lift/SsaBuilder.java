@@ -89,7 +89,8 @@ final class SsaBuilder {
         Value v = defs.get(b)[var];
         if (v != null) return resolve(v);
         if (undefinedAt[blockIndex.get(b)][var]) throw new IllegalStateException("r" + var + " read after a call left it undefined");
-        return readRecursive(var, b);
+        // Removing a trivial parameter may remove, recursively, the value just found.
+        return resolve(readRecursive(var, b));
     }
 
     private Value readRecursive(int var, Block b) {
@@ -147,7 +148,7 @@ final class SsaBuilder {
                 if (u != param && incoming.containsKey(u)) tryRemoveTrivial(u);
             }
         }
-        return same;
+        return resolve(same);
     }
 
     /// Records that every instruction of `b` is translated: successors whose predecessors are
