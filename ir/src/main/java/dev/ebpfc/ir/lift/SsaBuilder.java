@@ -35,68 +35,61 @@ final class SsaBuilder {
     /// that no read ever finds it.
     static final Value UNDEFINED = null;
 
-    private final int variables;
-    private final Map<Block, List<Block>> preds = new IdentityHashMap<>();
-    private final Map<Block, Value[]> defs = new IdentityHashMap<>();
-    private final Map<Block, Integer> filledPreds = new IdentityHashMap<>();
-    private final Set<Block> sealed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /// Per block, by block id: predecessors, the last value written to each register (null:
+    /// none, or [#UNDEFINED] when `undefinedAt`), translated predecessors, whether sealed.
+    private final List<Block>[] preds;
+    private final Value[][] defs;
+    private final boolean[][] undefinedAt;
+    private final int[] filledPreds;
+    private final boolean[] sealed;
     /// Parameters of unsealed blocks waiting for their incoming values, with their register.
     private final Map<Block, Map<Integer, Value>> incomplete = new IdentityHashMap<>();
     /// Incoming values of each parameter, by predecessor position in `preds`.
     private final Map<Value, Value[]> incoming = new IdentityHashMap<>();
     /// Parameters whose incoming values include a given parameter.
     private final Map<Value, Set<Value>> paramUsers = new IdentityHashMap<>();
-    private final Map<Value, Value> replaced = new HashMap<>();
-    /// Marks a write of "undefined" (distinct from "no write in this block").
-    private final boolean[][] undefinedAt;
-    private final Map<Block, Integer> blockIndex = new IdentityHashMap<>();
+    private final Map<Value, Value> replaced = new IdentityHashMap<>();
 
+    @SuppressWarnings("unchecked")
     SsaBuilder(int variables, List<Block> blocks) {
-        this.variables = variables;
-        this.undefinedAt = new boolean[blocks.size()][variables];
-        for (int i = 0; i < blocks.size(); i++) {
-            Block b = blocks.get(i);
-            blockIndex.put(b, i);
-            preds.put(b, new ArrayList<>(2));
-            defs.put(b, new Value[variables]);
-            filledPreds.put(b, 0);
-        }
+        int n = 0;
+        for (Block b : blocks) n = Math.max(n, b.id() + 1);
+        preds = new List[n];
+        defs = new Value[n][variables];
+        undefinedAt = new boolean[n][variables];
+        filledPreds = new int[n];
+        sealed = new boolean[n];
+        for (Block b : blocks) preds[b.id()] = new ArrayList<>(2);
     }
 
     /// Declares the edge `from` → `to` (each pair once), before any translation.
     void addEdge(Block from, Block to) {
-        List<Block> p = preds.get(to);
+        List<Block> p = preds[to.id()];
         if (!p.contains(from)) p.add(from);
     }
 
     /// Seals the blocks with no predecessors (the entry); call after declaring every edge.
     void start() {
-        for (Map.Entry<Block, List<Block>> e : preds.entrySet()) {
-            if (e.getValue().isEmpty()) sealed.add(e.getKey());
-        }
-    }
-
-    List<Block> predecessors(Block b) {
-        return preds.get(b);
+        for (int i = 0; i < preds.length; i++) sealed[i] = preds[i] != null && preds[i].isEmpty();
     }
 
     void write(int var, Block b, Value v) {
-        defs.get(b)[var] = v;
-        undefinedAt[blockIndex.get(b)][var] = v == UNDEFINED;
+        defs[b.id()][var] = v;
+        undefinedAt[b.id()][var] = v == UNDEFINED;
     }
 
     Value read(int var, Block b) {
-        Value v = defs.get(b)[var];
-        if (v != null) return resolve(v);
-        if (undefinedAt[blockIndex.get(b)][var]) throw new IllegalStateException("r" + var + " read after a call left it undefined");
+        Value v = defs[b.id()][var];
+        if (v != null) return replaced.isEmpty() ? v : resolve(v);
+        if (undefinedAt[b.id()][var]) throw new IllegalStateException("r" + var + " read after a call left it undefined");
         // Removing a trivial parameter may remove, recursively, the value just found.
         return resolve(readRecursive(var, b));
     }
 
     private Value readRecursive(int var, Block b) {
         Value v;
-        List<Block> p = preds.get(b);
-        if (!sealed.contains(b)) {
+        List<Block> p = preds[b.id()];
+        if (!sealed[b.id()]) {
             v = b.addParam(Type.I64);
             incomplete.computeIfAbsent(b, k -> new HashMap<>()).put(var, v);
         } else if (p.size() == 1) {
@@ -114,7 +107,7 @@ final class SsaBuilder {
 
     private Value addIncoming(int var, Value param) {
         Block b = param.definingParamBlock();
-        List<Block> p = preds.get(b);
+        List<Block> p = preds[b.id()];
         Value[] in = new Value[p.size()];
         incoming.put(param, in);
         for (int i = 0; i < p.size(); i++) {
@@ -155,14 +148,13 @@ final class SsaBuilder {
     /// now all done get sealed.
     void filled(Block b, List<Block> successors) {
         for (Block s : successors) {
-            int n = filledPreds.merge(s, 1, Integer::sum);
-            if (n == preds.get(s).size()) seal(s);
+            if (++filledPreds[s.id()] == preds[s.id()].size()) seal(s);
         }
     }
 
     private void seal(Block b) {
         Map<Integer, Value> waiting = incomplete.remove(b);
-        sealed.add(b);
+        sealed[b.id()] = true;
         if (waiting == null) return;
         for (Map.Entry<Integer, Value> e : waiting.entrySet()) addIncoming(e.getKey(), e.getValue());
     }
@@ -179,7 +171,7 @@ final class SsaBuilder {
 
     /// The values `pred` passes to the parameters of `target`, in parameter order.
     List<Value> incoming(Block pred, Block target) {
-        int at = preds.get(target).indexOf(pred);
+        int at = preds[target.id()].indexOf(pred);
         List<Value> args = new ArrayList<>(target.params().size());
         for (Value p : target.params()) {
             Value[] in = incoming.get(p);

@@ -12,6 +12,7 @@ import dev.ebpfc.ir.TypeRules;
 import dev.ebpfc.ir.Value;
 import dev.ebpfc.ir.analysis.Cfg;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /// Pointer provenance for a lifted function, where it is certain. Instruction results are typed
@@ -32,22 +33,32 @@ final class TypeInference {
     static void run(Function f) {
         List<Block> rpo = Cfg.of(f).reversePostorder();
         boolean[] unknown = new boolean[f.valueIdBound()];
+        boolean anyParam = false;
         for (Block b : rpo) {
             if (b == f.entry()) continue;
-            for (Value p : b.params()) unknown[p.id()] = true;
+            for (Value p : b.params()) unknown[p.id()] = anyParam = true;
         }
-        boolean changed = true;
-        while (changed) {
-            changed = false;
+        if (anyParam) {
+            // Only 64-bit arithmetic (whose type follows its operands) and edges take part.
+            List<Inst> arith = new ArrayList<>();
             for (Block b : rpo) {
                 for (Inst inst : b.instructions()) {
-                    if (inst.op() instanceof Instruction.Binary(BinaryOp op, Value x, Value y) && inst.result().type() != Type.I32) {
+                    if (inst.op() instanceof Instruction.Binary && inst.result().type() != Type.I32) arith.add(inst);
+                    else if (inst.isTerminator() && !inst.op().blockCalls().isEmpty()) arith.add(inst);
+                }
+            }
+            boolean changed = true;
+            while (changed) {
+                changed = false;
+                for (Inst inst : arith) {
+                    if (inst.op() instanceof Instruction.Binary(BinaryOp op, Value x, Value y)) {
                         Value r = inst.result();
                         unknown[r.id()] = unknown[x.id()] || unknown[y.id()];
                         if (!unknown[r.id()]) r.setType(binaryType(op, x.type(), y.type()));
+                    } else {
+                        changed |= joinEdges(inst, unknown);
                     }
                 }
-                changed |= joinEdges(b, unknown);
             }
         }
         for (Block b : rpo) {
@@ -74,9 +85,7 @@ final class TypeInference {
         };
     }
 
-    private static boolean joinEdges(Block b, boolean[] unknown) {
-        Inst t = b.terminator();
-        if (t == null) return false;
+    private static boolean joinEdges(Inst t, boolean[] unknown) {
         boolean changed = false;
         for (BlockCall c : t.op().blockCalls()) {
             List<Value> params = c.target().params();
