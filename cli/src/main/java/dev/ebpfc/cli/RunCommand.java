@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
             "  ebpfc run prog.o --program xdp_prog --packet pkt.bin",
             "  ebpfc run tests/add.data                       the test's -- mem and helper table",
             "  ebpfc run prog.s --mem input.hex --trace",
-            "  ebpfc run prog.o --maps maps.json --json",
+            "  ebpfc run prog.o --maps maps.json --dump-maps after.json --json",
             "  ebpfc run prog.o --packet pkt.bin --repeat 1000"})
 final class RunCommand implements Callable<Integer> {
     @Mixin
@@ -66,6 +66,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--maps", paramLabel = "JSON", description = "Pre-fill maps: {\"map\": {\"<key hex>\": \"<value hex>\"}}.")
     Path maps;
+
+    @Option(names = "--dump-maps", paramLabel = "JSON", description = "Write every map's contents after the run, in the --maps format.")
+    Path dumpMaps;
 
     @Option(names = "--profile", paramLabel = "NAME", description = "Helper numbering: linux or conformance (default: conformance for .data tests, linux otherwise).")
     String profile;
@@ -103,6 +106,10 @@ final class RunCommand implements Callable<Integer> {
         if (trace) options = options.withTracer(new TracePrinter(out, def));
         ExecutionResult r = e.run(in.object(), index, mapSet, RunInput.of(bytes), options);
         String after = MapJson.write(mapSet);
+        if (dumpMaps != null) {
+            Outputs.refuseToOverwriteInput(file, dumpMaps);
+            Outputs.write(dumpMaps, after.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
 
         double medianNs = Double.NaN;
         if (repeat != null) {

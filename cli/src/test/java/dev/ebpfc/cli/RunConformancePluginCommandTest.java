@@ -59,6 +59,15 @@ class RunConformancePluginCommandTest {
         assertEquals(0, m.exit(), m.err());
         assertTrue(m.out().contains("\"r0\":\"0x1\""), m.out());
         assertTrue(m.out().contains("proto_count 11000000: 0500000000000000 -> 0600000000000000"), m.out());
+
+        Path dump = tmp.resolve("after.json");
+        assertEquals(0, CliRunner.run("run", CliRunner.fixture("xdp_parse.v3.o").toString(), "--packet", pkt.toString(),
+                "--maps", maps.toString(), "--dump-maps", dump.toString()).exit());
+        assertTrue(Files.readString(dump).contains("\"11000000\": \"0600000000000000\""), Files.readString(dump));
+        // The dump reads back as a pre-fill: one more packet makes it 7.
+        CliRunner.Result again = CliRunner.run("run", CliRunner.fixture("xdp_parse.v3.o").toString(), "--packet", pkt.toString(),
+                "--maps", dump.toString());
+        assertTrue(again.out().contains("0600000000000000 -> 0700000000000000"), again.out());
     }
 
     @Test

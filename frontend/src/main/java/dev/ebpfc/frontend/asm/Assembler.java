@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /// Assembles the bpf_conformance/uBPF syntax (`mov32 %r0, 1`, `ldxw %r0, [%r1+4]`,
@@ -89,7 +88,6 @@ public final class Assembler {
         }
     }
 
-    private static final Pattern LABEL = Pattern.compile("([A-Za-z_.][A-Za-z0-9_.$]*)\\s*:(.*)");
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_.][A-Za-z0-9_.$]*");
 
     public static Program assemble(String text) {
@@ -101,49 +99,21 @@ public final class Assembler {
         return assemble(text, origin, firstLine, true);
     }
 
+    private static final LineAssembler.Syntax SYNTAX = new LineAssembler.Syntax(Assembler::stripComment, Assembler::statement, true);
+
     private static Program assemble(String text, String origin, int firstLine, boolean checkTargets) {
-        ProgramBuilder b = new ProgramBuilder(origin);
-        List<String> lines = text.lines().toList();
-        boolean any = false;
-        for (int i = 0; i < lines.size(); i++) {
-            int line = firstLine + i;
-            String code = lines.get(i);
-            int hash = code.indexOf('#');
-            if (hash >= 0) code = code.substring(0, hash);
-            code = code.strip();
-            try {
-                Matcher m;
-                while (!code.isEmpty() && (m = LABEL.matcher(code)).matches()) {
-                    b.label(m.group(1), line);
-                    code = m.group(2).strip();
-                }
-                if (code.isEmpty()) continue;
-                statement(b, code, line);
-                any = true;
-            } catch (SyntaxError e) {
-                throw b.error(line, e.getMessage());
-            } catch (AssemblerException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                // Model constructors reject impossible combinations with IllegalArgumentException.
-                throw b.error(line, e.getMessage() == null ? e.toString() : e.getMessage());
-            }
-        }
-        if (!any) throw b.error(firstLine + Math.max(0, lines.size() - 1), "no instructions");
-        return b.build(true, checkTargets);
+        return LineAssembler.assemble(SYNTAX, text, origin, firstLine, checkTargets);
     }
 
     /// Parses one instruction out of context: branch offsets are taken as they are, and must be
     /// numeric.
     public static Insn parseInsn(String text) {
-        Program p;
-        try {
-            p = assemble(text, null, 1, false);
-        } catch (AssemblerException e) {
-            throw new AssemblerException(null, 1, e.reason());
-        }
-        if (p.size() != 1) throw new AssemblerException(null, 1, "expected one instruction, found " + p.size());
-        return p.get(0);
+        return LineAssembler.parseInsn(SYNTAX, text);
+    }
+
+    private static String stripComment(String line) {
+        int hash = line.indexOf('#');
+        return (hash >= 0 ? line.substring(0, hash) : line).strip();
     }
 
     private static void statement(ProgramBuilder b, String code, int line) {

@@ -16,7 +16,6 @@ import dev.ebpfc.frontend.insn.Size;
 import dev.ebpfc.frontend.insn.Width;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +37,6 @@ public final class LlvmAssembler {
     private static final String TARGET = "([+-]\\s*(?:0[xX][0-9a-fA-F]+|\\d+)|[A-Za-z_.][A-Za-z0-9_.$]*)";
 
     private static final Pattern ANNOTATION = Pattern.compile("<[A-Za-z_.$][^<>\\s]*>");
-    private static final Pattern LABEL = Pattern.compile("([A-Za-z_.][A-Za-z0-9_.$]*)\\s*:(.*)");
     private static final Pattern EXIT = Pattern.compile("exit");
     private static final Pattern CALL_LOCAL = Pattern.compile("call\\s+pc\\s*([+-]\\s*\\d+)");
     private static final Pattern CALL_KFUNC = Pattern.compile("call\\s+kfunc\\s+" + IMM + "(?:\\s*,\\s*" + IMM + ")?");
@@ -80,45 +78,16 @@ public final class LlvmAssembler {
         return assemble(text, origin, firstLine, true);
     }
 
+    private static final LineAssembler.Syntax SYNTAX = new LineAssembler.Syntax(LlvmAssembler::clean, LlvmAssembler::statement, false);
+
     private static Program assemble(String text, String origin, int firstLine, boolean checkTargets) {
-        ProgramBuilder b = new ProgramBuilder(origin);
-        List<String> lines = text.lines().toList();
-        boolean any = false;
-        for (int i = 0; i < lines.size(); i++) {
-            int line = firstLine + i;
-            String code = clean(lines.get(i));
-            try {
-                Matcher m;
-                while (!code.isEmpty() && (m = LABEL.matcher(code)).matches()) {
-                    b.label(m.group(1), line);
-                    code = m.group(2).strip();
-                }
-                if (code.isEmpty()) continue;
-                statement(b, code, line);
-                any = true;
-            } catch (SyntaxError e) {
-                throw b.error(line, e.getMessage());
-            } catch (AssemblerException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw b.error(line, e.getMessage() == null ? e.toString() : e.getMessage());
-            }
-        }
-        if (!any) throw b.error(firstLine + Math.max(0, lines.size() - 1), "no instructions");
-        return b.build(false, checkTargets);
+        return LineAssembler.assemble(SYNTAX, text, origin, firstLine, checkTargets);
     }
 
     /// Parses one instruction out of context (an `lddw` gives one two-slot instruction): branch
     /// offsets are taken as they are, and must be numeric.
     public static Insn parseInsn(String text) {
-        Program p;
-        try {
-            p = assemble(text, null, 1, false);
-        } catch (AssemblerException e) {
-            throw new AssemblerException(null, 1, e.reason());
-        }
-        if (p.size() != 1) throw new AssemblerException(null, 1, "expected one instruction, found " + p.size());
-        return p.get(0);
+        return LineAssembler.parseInsn(SYNTAX, text);
     }
 
     private static String clean(String line) {

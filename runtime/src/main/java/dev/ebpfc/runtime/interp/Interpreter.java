@@ -88,7 +88,7 @@ public final class Interpreter {
 
     /// Runs program `entry` against `maps` (mutated by the run) and `input`.
     public ExecutionResult run(int entry, MapSet maps, RunInput input) {
-        return new Run(maps, input).execute(entry);
+        return new Run(entry, maps, input).execute(entry);
     }
 
     /// The state of one run.
@@ -103,9 +103,9 @@ public final class Interpreter {
         final long[] r = new long[11];
         long remaining = options.budget();
 
-        Run(MapSet maps, RunInput input) {
+        Run(int entry, MapSet maps, RunInput input) {
             this.maps = maps;
-            ContextKind kind = options.context() != null ? options.context() : ContextKind.ofSection(programs[0].def.section());
+            ContextKind kind = options.context() != null ? options.context() : ContextKind.ofSection(programs[entry].def.section());
             this.context = new ProgramContext(kind, input);
             context.mapInto(space);
             for (BpfMap m : maps.all()) if (m.region() != null) space.map(m.region());
