@@ -33,7 +33,7 @@ final class Differential {
 
     static Pair run(BpfObject object, int program, RunInput input, RuntimeOptions options) {
         ExecutionResult a = new Interpreter(object.programs(), options).run(program, new MapSet(object.maps()), input);
-        ExecutionResult b = IrEngine.interpreter(object, options).run(program, new MapSet(object.maps()), input);
+        ExecutionResult b = IrEngine.interpreter(object, program, options).run(program, new MapSet(object.maps()), input);
         return new Pair(a, b);
     }
 

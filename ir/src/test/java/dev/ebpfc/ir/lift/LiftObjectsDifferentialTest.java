@@ -59,7 +59,7 @@ class LiftObjectsDifferentialTest {
                 for (byte[] packet : TestPackets.all()) {
                     MapSet ma = maps(obj), mb = maps(obj);
                     ExecutionResult a = new Interpreter(obj.programs(), options).run(i, ma, RunInput.of(packet));
-                    ExecutionResult b = IrEngine.interpreter(obj, options).run(i, mb, RunInput.of(packet));
+                    ExecutionResult b = IrEngine.interpreter(obj, i, options).run(i, mb, RunInput.of(packet));
                     String why = Differential.compare(a, b);
                     if (why != null) mismatches.add(f.getFileName() + " " + p.name() + " (" + packet.length + "-byte packet): " + why);
                     runs++;
