@@ -93,6 +93,7 @@ final class RunCommand implements Callable<Integer> {
         if (repeat != null && repeat < 1) throw new UsageException("--repeat must be at least 1");
         if (budget != null && budget < 1) throw new UsageException("--budget must be at least 1");
         if (repeat != null && trace) throw new UsageException("--trace and --repeat do not go together");
+        if (trace && !engine.equals("interp")) throw new UsageException("--trace shows bytecode instructions: only the interp engine traces");
         InputFile in = InputFile.read(file, null, null);
         ProgramDef def = in.programs(program).getFirst();
         int index = in.object().programs().indexOf(def);
