@@ -255,7 +255,7 @@ public final class IrInterpreter {
                             long target = v[ci.target().id()];
                             long[] a = values(v, ci.args());
                             int slot = MemoryLayout.slotOfCodeAddress(target);
-                            String name = slot >= 0 ? p.functionsBySlot().get(slot) : null;
+                            String name = slot >= 0 ? p.functionAt(slot) : null;
                             if (name != null) {
                                 v[res.id()] = local(p, p.module().function(name), a, depth);
                             } else if (options.profile().get(target) != null) {

@@ -11,15 +11,23 @@ import java.util.Map;
 import java.util.Objects;
 
 /// One program for the [IrInterpreter]: its module and the bytecode slot each function starts at,
-/// which fixes the code address `func_addr @f` evaluates to (the same [MemoryLayout] address the
-/// bytecode interpreter gives `lddw func`). Or, for a program that could not be lifted, why: a
-/// tail call into it fails the run the way the bytecode interpreter's would.
-///
-/// [dev.ebpfc.runtime.memory.MemoryLayout]
-public record IrProgram(Module module, Map<String, Integer> functionSlots, ErrorKind failure, String failureMessage) {
-    public IrProgram {
-        functionSlots = functionSlots == null ? Map.of() : Map.copyOf(functionSlots);
-        if ((module == null) == (failure == null)) throw new IllegalArgumentException("a program has either a module or a failure");
+/// which fixes the code address `func_addr @f` evaluates to (the address the bytecode interpreter
+/// gives `lddw func`, from `MemoryLayout.codeAddress`) and the function a `callx` reaches. Or, for
+/// a program that could not be lifted, why: running it, or tail-calling into it, fails the way
+/// the bytecode interpreter's run would.
+public final class IrProgram {
+    private final Module module;
+    private final Map<String, Integer> functionSlots;
+    private final Map<Integer, String> functionsBySlot = new HashMap<>();
+    private final ErrorKind failure;
+    private final String failureMessage;
+
+    private IrProgram(Module module, Map<String, Integer> functionSlots, ErrorKind failure, String failureMessage) {
+        this.module = module;
+        this.functionSlots = Map.copyOf(functionSlots);
+        this.failure = failure;
+        this.failureMessage = failureMessage;
+        functionSlots.forEach((name, slot) -> functionsBySlot.put(slot, name));
     }
 
     /// A lifted program whose functions start at `functionSlots`.
@@ -37,17 +45,32 @@ public record IrProgram(Module module, Map<String, Integer> functionSlots, Error
 
     /// A program that cannot run, with the error kind and message a run or tail call reports.
     public static IrProgram failed(ErrorKind kind, String message) {
-        return new IrProgram(null, null, Objects.requireNonNull(kind), message);
+        return new IrProgram(null, Map.of(), Objects.requireNonNull(kind), message);
+    }
+
+    /// The module, or null when the program failed to lift.
+    public Module module() {
+        return module;
+    }
+
+    public Map<String, Integer> functionSlots() {
+        return functionSlots;
     }
 
     public boolean failed() {
         return failure != null;
     }
 
-    /// Function by starting slot (the inverse of `functionSlots`).
-    Map<Integer, String> functionsBySlot() {
-        Map<Integer, String> m = new HashMap<>();
-        functionSlots.forEach((name, slot) -> m.put(slot, name));
-        return m;
+    public ErrorKind failure() {
+        return failure;
+    }
+
+    public String failureMessage() {
+        return failureMessage;
+    }
+
+    /// The function starting at `slot`, or null.
+    String functionAt(int slot) {
+        return functionsBySlot.get(slot);
     }
 }
