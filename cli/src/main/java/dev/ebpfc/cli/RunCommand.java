@@ -93,6 +93,7 @@ final class RunCommand implements Callable<Integer> {
         if (repeat != null && repeat < 1) throw new UsageException("--repeat must be at least 1");
         if (budget != null && budget < 1) throw new UsageException("--budget must be at least 1");
         if (repeat != null && trace) throw new UsageException("--trace and --repeat do not go together");
+        if (trace && !engine.equals("interp")) throw new UsageException("--trace shows bytecode instructions: only the interp engine traces");
         InputFile in = InputFile.read(file, null, null);
         ProgramDef def = in.programs(program).getFirst();
         int index = in.object().programs().indexOf(def);
@@ -159,25 +160,32 @@ final class RunCommand implements Callable<Integer> {
         return r.ok() ? EbpfcCommand.EXIT_OK : EbpfcCommand.EXIT_FAILED;
     }
 
+    static HelperProfile profileNamed(String name) {
+        return switch (name) {
+            case "linux" -> HelperProfile.LINUX;
+            case "conformance" -> HelperProfile.CONFORMANCE;
+            default -> throw new UsageException("unknown helper profile '" + name + "' (linux, conformance)");
+        };
+    }
+
+    static ContextKind contextNamed(String name) {
+        return switch (name) {
+            case "xdp" -> ContextKind.XDP;
+            case "skb", "tc" -> ContextKind.TC;
+            case "socket" -> ContextKind.SOCKET_FILTER;
+            case "raw" -> ContextKind.RAW;
+            default -> throw new UsageException("unknown context '" + name + "' (xdp, skb, socket, raw)");
+        };
+    }
+
     private RuntimeOptions options(InputFile in) {
         boolean data = in.kind() == InputFile.Kind.data;
         RuntimeOptions o = data ? RuntimeOptions.conformance() : RuntimeOptions.linux();
         if (profile != null) {
-            HelperProfile p = switch (profile) {
-                case "linux" -> HelperProfile.LINUX;
-                case "conformance" -> HelperProfile.CONFORMANCE;
-                default -> throw new UsageException("unknown helper profile '" + profile + "' (linux, conformance)");
-            };
-            o = new RuntimeOptions(p, o.context(), o.budget(), o.helpers(), o.staticCheck());
+            o = new RuntimeOptions(profileNamed(profile), o.context(), o.budget(), o.helpers(), o.staticCheck());
         }
         if (ctx != null) {
-            o = o.withContext(switch (ctx) {
-                case "xdp" -> ContextKind.XDP;
-                case "skb", "tc" -> ContextKind.TC;
-                case "socket" -> ContextKind.SOCKET_FILTER;
-                case "raw" -> ContextKind.RAW;
-                default -> throw new UsageException("unknown context '" + ctx + "' (xdp, skb, socket, raw)");
-            });
+            o = o.withContext(contextNamed(ctx));
         } else if (in.kind() != InputFile.Kind.elf) {
             o = o.withContext(ContextKind.RAW);
         }

@@ -1,0 +1,74 @@
+package dev.ebpfc.ir.interp;
+
+import dev.ebpfc.frontend.object.BpfObject;
+import dev.ebpfc.frontend.object.ProgramDef;
+import dev.ebpfc.ir.lift.BpfFunctions;
+import dev.ebpfc.ir.lift.LiftException;
+import dev.ebpfc.ir.lift.Lifter;
+import dev.ebpfc.runtime.Engine;
+import dev.ebpfc.runtime.ErrorKind;
+import dev.ebpfc.runtime.ExecutionResult;
+import dev.ebpfc.runtime.RuntimeOptions;
+import dev.ebpfc.runtime.context.ContextKind;
+import dev.ebpfc.runtime.context.RunInput;
+import dev.ebpfc.runtime.interp.StaticCheck;
+import dev.ebpfc.runtime.maps.MapSet;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/// The IR interpreter as an [Engine] (`ir`): lifts every program of the object (so tail calls can
+/// reach them by index) and runs the lifted IR. Like the bytecode interpreter it runs the static
+/// pre-check first when the options ask for it, takes the context kind from the options or else
+/// from the entry program's section (every program is lifted for that kind: a tail call keeps the
+/// context), and keeps the lifted programs for the last object and options, per context kind.
+public final class IrEngine implements Engine {
+    private BpfObject lastObject;
+    private RuntimeOptions lastOptions;
+    private final Map<ContextKind, IrInterpreter> lifted = new EnumMap<>(ContextKind.class);
+
+    @Override
+    public String name() {
+        return "ir";
+    }
+
+    @Override
+    public ExecutionResult run(BpfObject object, int program, MapSet maps, RunInput input, RuntimeOptions options) {
+        if (object != lastObject || !options.equals(lastOptions)) {
+            lifted.clear();
+            lastObject = object;
+            lastOptions = options;
+        }
+        return lifted.computeIfAbsent(contextKind(object, program, options), k -> interpreter(object, k, options)).run(program, maps, input);
+    }
+
+    /// What r1 of program `entry` points to: the options' choice, else its section's.
+    public static ContextKind contextKind(BpfObject object, int entry, RuntimeOptions options) {
+        return options.context() != null ? options.context() : ContextKind.ofSection(object.programs().get(entry).section());
+    }
+
+    /// An interpreter over every program of `object`, lifted for running program `entry`.
+    public static IrInterpreter interpreter(BpfObject object, int entry, RuntimeOptions options) {
+        return interpreter(object, contextKind(object, entry, options), options);
+    }
+
+    private static IrInterpreter interpreter(BpfObject object, ContextKind kind, RuntimeOptions options) {
+        List<IrProgram> programs = new ArrayList<>();
+        for (ProgramDef p : object.programs()) programs.add(lift(object, p, kind, options));
+        return new IrInterpreter(programs, options.withContext(kind));
+    }
+
+    private static IrProgram lift(BpfObject object, ProgramDef p, ContextKind kind, RuntimeOptions options) {
+        if (options.staticCheck()) {
+            String rejection = StaticCheck.check(p.program());
+            if (rejection != null) return IrProgram.failed(ErrorKind.REJECTED, rejection);
+        }
+        try {
+            return IrProgram.of(Lifter.lift(p, object.maps(), kind, options.profile()), BpfFunctions.of(p).slots());
+        } catch (LiftException e) {
+            return IrProgram.failed(e.kind == LiftException.Kind.UNSUPPORTED ? ErrorKind.UNSUPPORTED : ErrorKind.REJECTED, e.getMessage());
+        }
+    }
+}
