@@ -1,0 +1,46 @@
+package dev.ebpfc.ir.opt;
+
+import dev.ebpfc.ir.Module;
+import dev.ebpfc.ir.check.IrChecker;
+
+import java.util.List;
+
+/// The one list of optimisation passes, in order, per level. `-O0` runs nothing (the lifted IR);
+/// `-O1` the cheap cleanups; `-O2` everything.
+public final class Pipeline {
+    private Pipeline() {
+    }
+
+    /// The passes of `level`, in the order they run.
+    public static List<Pass> passes(int level) {
+        return switch (level) {
+            case 0 -> List.of();
+            case 1 -> List.of();
+            case 2 -> List.of();
+            default -> throw new IllegalArgumentException("no optimisation level " + level + " (0, 1, 2)");
+        };
+    }
+
+    /// Runs the passes of `context.level()` over `module` in place.
+    public static Module run(Module module, PassContext context, PipelineListener listener) {
+        for (Pass pass : passes(context.level())) {
+            long t0 = System.nanoTime();
+            pass.run(module, context);
+            long nanos = System.nanoTime() - t0;
+            if (context.checkBetweenPasses()) {
+                try {
+                    IrChecker.requireWellFormed(module);
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("IR malformed after pass " + pass.name() + ": " + e.getMessage(), e);
+                }
+            }
+            listener.afterPass(pass, module, nanos);
+        }
+        return module;
+    }
+
+    /// Every pass name, for validating `--print-after`.
+    public static List<String> passNames() {
+        return passes(2).stream().map(Pass::name).distinct().toList();
+    }
+}
