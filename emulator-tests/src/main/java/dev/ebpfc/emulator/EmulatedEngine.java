@@ -7,6 +7,7 @@ import dev.ebpfc.backend.RuntimeEntry;
 import dev.ebpfc.backend.RuntimeError;
 import dev.ebpfc.emulator.unicorn.Unicorn;
 import dev.ebpfc.emulator.unicorn.UnicornError;
+import dev.ebpfc.emulator.unicorn.UnicornHook;
 import dev.ebpfc.emulator.unicorn.UnicornMemAccess;
 import dev.ebpfc.emulator.unicorn.UnicornReg;
 import dev.ebpfc.frontend.object.BpfObject;
@@ -230,6 +231,8 @@ public final class EmulatedEngine implements Engine {
         int stopSlot = -1;
         long stopR0;
         boolean stopHasR0;
+        /// A region whose Java bytes are final (the context before a refused store).
+        Region frozen;
         /// Set by the invalid-memory hook.
         UnicornMemAccess faultAccess;
         long faultAddress;
@@ -244,6 +247,32 @@ public final class EmulatedEngine implements Engine {
         }
 
         ExecutionResult execute() {
+            UnicornHook contextHook = null;
+            Region ctx = env.space().regionAt(MemoryLayout.CONTEXT_BASE);
+            if (ctx != null && ctx.rules != null && env.programMayWrite(ctx)) {
+                // Pages cannot say which context fields are writable: check each store to the page.
+                contextHook = uc.hookMemWrite(ctx.base, ctx.base + pages(ctx.data.length) - 1, (u, address, size, value) -> contextWrite(ctx, address, size));
+            }
+            try {
+                return executeMapped();
+            } finally {
+                if (contextHook != null) uc.hookDelete(contextHook);
+            }
+        }
+
+        /// A store to the context: refused like the interpreter refuses it, before it lands.
+        void contextWrite(Region ctx, long address, int size) {
+            try {
+                env.space().check(address, size, true);
+            } catch (MemoryAccessException e) {
+                if (stopKind != null) return;
+                uc.memRead(ctx.base, MemorySegment.ofArray(ctx.data)); // the context as it was before this store
+                frozen = ctx;
+                stop(ErrorKind.OUT_OF_BOUNDS, e.getMessage(), slotAt(uc.pc()));
+            }
+        }
+
+        ExecutionResult executeMapped() {
             mapRegions();
             copyIn(true);
             for (UnicornReg r : isa.clearedAtEntry()) uc.regWrite(r, 0);
@@ -359,7 +388,7 @@ public final class EmulatedEngine implements Engine {
         /// Emulator → Java: the regions the program may have written (frames included).
         void copyOut() {
             for (Region r : env.regions()) {
-                if (r.data.length > 0 && env.programMayWrite(r)) uc.memRead(r.base, MemorySegment.ofArray(r.data));
+                if (r.data.length > 0 && env.programMayWrite(r) && r != frozen) uc.memRead(r.base, MemorySegment.ofArray(r.data));
             }
         }
 

@@ -51,7 +51,8 @@ import java.util.TreeSet;
 ///
 /// ```
 /// entry:    push rbp, r12 and the used ones of rbx r13 r14 r15; pad rsp to 16
-///           r12 = rsp (the anchor); rbp = r10_top (3rd argument); r1, r2 already in rdi, rsi
+///           r12 = rsp (the anchor); rbp = r10_top (3rd argument); r1, r2 already in rdi, rsi;
+///           r0, r3–r5 = 0
 /// slot 0…:  the program, every slot labelled (jumps, calls and callx land on any instruction)
 /// unwind:   rsp = r12; pop; ret          (also where exit at depth 0 goes)
 /// stubs:    out-of-line runtime errors (call depth)
@@ -95,6 +96,9 @@ final class X86Lowering {
         if (pad) emit(new X86Insn.AluRI(X86Insn.AluOp.SUB, OpSize.Q, RSP, 8));
         emit(new X86Insn.MovRR(OpSize.Q, R12, RSP));
         emit(new X86Insn.MovRR(OpSize.Q, RBP, RDX));
+        // BPF registers start at 0 (as in the interpreter): a helper call records r1–r5 whether the
+        // helper reads them or not, so r3–r5 must not carry the caller's values; r0 for symmetry.
+        for (X86Reg r : new X86Reg[]{RAX, RDX, RCX, R8}) emit(new X86Insn.AluRR(X86Insn.AluOp.XOR, OpSize.L, r, r));
         for (int i = 0; i < program.size(); i++) {
             slot = program.slot(i);
             Insn insn = program.get(i);
