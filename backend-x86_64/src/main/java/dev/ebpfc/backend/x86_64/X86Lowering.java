@@ -108,6 +108,7 @@ final class X86Lowering {
         }
         // Running off the end is only possible without the static check; fail like a bad jump.
         slot = program.slotCount();
+        buf.note("past the last instruction");
         runtimeError(RuntimeError.NO_INSTRUCTION, program.slotCount());
         buf.note("unwind / exit at depth 0");
         buf.bind(unwind);
