@@ -25,6 +25,7 @@ import dev.ebpfc.runtime.memory.MemoryAccessException;
 import dev.ebpfc.runtime.memory.MemoryLayout;
 import dev.ebpfc.runtime.memory.Region;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.List;
@@ -54,7 +55,6 @@ public final class EmulatedEngine implements Engine {
     /// Machine instructions allowed per BPF instruction of the budget: the longest -O0 expansion
     /// (division with its guards, callx) stays below it.
     public static final long MACHINE_PER_BPF = 32;
-    private static final byte[] ZEROS = new byte[MemoryLayout.STACK_SIZE * 8];
 
     private final String name;
     private final EmulatedIsa isa;
@@ -62,8 +62,15 @@ public final class EmulatedEngine implements Engine {
 
     private Unicorn uc;
     private long pageSize;
-    /// Base → mapped size and permissions of every layout region currently mapped.
-    private final Map<Long, long[]> mapped = new HashMap<>();
+    /// Every layout region currently mapped, by base. Regions are backed by host memory
+    /// (`uc_mem_map_ptr`): copying between the Java arrays and it is a plain memcpy, where
+    /// `uc_mem_write` costs microseconds per page.
+    private final Map<Long, Mapping> mapped = new HashMap<>();
+    /// The stack frame of each depth, mapped once.
+    private final MemorySegment[] frames = new MemorySegment[MemoryLayout.MAX_FRAMES];
+
+    private record Mapping(long size, int perms, MemorySegment memory) {
+    }
     private long codeMapped;
     private CompiledProgram loaded;
     private long stubsMapped;
@@ -151,7 +158,8 @@ public final class EmulatedEngine implements Engine {
         pageSize = uc.pageSize();
         uc.memMap(isa.stackBase(), isa.stackSize(), Unicorn.PROT_READ | Unicorn.PROT_WRITE);
         for (int d = 0; d < MemoryLayout.MAX_FRAMES; d++) {
-            uc.memMap(MemoryLayout.stackBase(d), pages(MemoryLayout.STACK_SIZE), Unicorn.PROT_READ | Unicorn.PROT_WRITE);
+            frames[d] = hostMemory(pages(MemoryLayout.STACK_SIZE));
+            uc.memMapHost(MemoryLayout.stackBase(d), frames[d], Unicorn.PROT_READ | Unicorn.PROT_WRITE);
         }
         uc.hookInterrupt((u, intno) -> {
             Run r = current;
@@ -162,6 +170,21 @@ public final class EmulatedEngine implements Engine {
             if (r != null) r.fault(access, address, size);
             return false;
         });
+    }
+
+    /// Page-aligned native memory that lives as long as it is referenced (from [#mapped]).
+    private MemorySegment hostMemory(long size) {
+        return Arena.ofAuto().allocate(size, pageSize);
+    }
+
+    /// The host memory behind the region at `base`.
+    private MemorySegment memoryOf(Region r) {
+        if (isFrame(r)) return frames[(int) ((r.base - MemoryLayout.STACK_BASE) >> MemoryLayout.WINDOW_SHIFT)];
+        return mapped.get(r.base).memory();
+    }
+
+    private static boolean isFrame(Region r) {
+        return r.base >= MemoryLayout.STACK_BASE && r.base < MemoryLayout.stackBase(MemoryLayout.MAX_FRAMES);
     }
 
     private long pages(long bytes) {
@@ -266,7 +289,8 @@ public final class EmulatedEngine implements Engine {
                 env.space().check(address, size, true);
             } catch (MemoryAccessException e) {
                 if (stopKind != null) return;
-                uc.memRead(ctx.base, MemorySegment.ofArray(ctx.data)); // the context as it was before this store
+                // The context as it was before this store.
+                MemorySegment.copy(memoryOf(ctx), 0, MemorySegment.ofArray(ctx.data), 0, ctx.data.length);
                 frozen = ctx;
                 stop(ErrorKind.OUT_OF_BOUNDS, e.getMessage(), slotAt(uc.pc()));
             }
@@ -344,24 +368,21 @@ public final class EmulatedEngine implements Engine {
             for (var it = mapped.entrySet().iterator(); it.hasNext(); ) {
                 var e = it.next();
                 long[] w = want.get(e.getKey());
-                if (w == null || w[0] != e.getValue()[0]) {
-                    uc.memUnmap(e.getKey(), e.getValue()[0]);
+                if (w == null || w[0] != e.getValue().size()) {
+                    uc.memUnmap(e.getKey(), e.getValue().size());
                     it.remove();
-                } else if (w[1] != e.getValue()[1]) {
+                } else if (w[1] != e.getValue().perms()) {
                     uc.memProtect(e.getKey(), w[0], (int) w[1]);
-                    e.getValue()[1] = w[1];
+                    e.setValue(new Mapping(w[0], (int) w[1], e.getValue().memory()));
                 }
             }
             for (var e : want.entrySet()) {
                 if (!mapped.containsKey(e.getKey())) {
-                    uc.memMap(e.getKey(), e.getValue()[0], (int) e.getValue()[1]);
-                    mapped.put(e.getKey(), e.getValue());
+                    MemorySegment m = hostMemory(e.getValue()[0]);
+                    uc.memMapHost(e.getKey(), m, (int) e.getValue()[1]);
+                    mapped.put(e.getKey(), new Mapping(e.getValue()[0], (int) e.getValue()[1], m));
                 }
             }
-        }
-
-        boolean isFrame(Region r) {
-            return r.base >= MemoryLayout.STACK_BASE && r.base < MemoryLayout.stackBase(MemoryLayout.MAX_FRAMES);
         }
 
         /// Java → emulator: every region's bytes; at the start also zeroes the stack frames and
@@ -369,26 +390,19 @@ public final class EmulatedEngine implements Engine {
         void copyIn(boolean start) {
             for (Region r : env.regions()) {
                 if (r.data.length == 0 || (start && isFrame(r))) continue;
-                uc.memWrite(r.base, r.data);
-                if (start) {
-                    long slack = pages(r.data.length) - r.data.length;
-                    for (long at = r.base + r.data.length; slack > 0; ) {
-                        int n = (int) Math.min(slack, ZEROS.length);
-                        uc.memWrite(at, MemorySegment.ofArray(ZEROS).asSlice(0, n));
-                        at += n;
-                        slack -= n;
-                    }
-                }
+                MemorySegment m = memoryOf(r);
+                MemorySegment.copy(MemorySegment.ofArray(r.data), 0, m, 0, r.data.length);
+                if (start) m.asSlice(r.data.length).fill((byte) 0);
             }
-            if (start) {
-                for (int d = 0; d < MemoryLayout.MAX_FRAMES; d++) uc.memWrite(MemoryLayout.stackBase(d), MemorySegment.ofArray(ZEROS).asSlice(0, MemoryLayout.STACK_SIZE));
-            }
+            if (start) for (MemorySegment f : frames) f.asSlice(0, MemoryLayout.STACK_SIZE).fill((byte) 0);
         }
 
         /// Emulator → Java: the regions the program may have written (frames included).
         void copyOut() {
             for (Region r : env.regions()) {
-                if (r.data.length > 0 && env.programMayWrite(r) && r != frozen) uc.memRead(r.base, MemorySegment.ofArray(r.data));
+                if (r.data.length > 0 && env.programMayWrite(r) && r != frozen) {
+                    MemorySegment.copy(memoryOf(r), 0, MemorySegment.ofArray(r.data), 0, r.data.length);
+                }
             }
         }
 
