@@ -38,7 +38,7 @@ import java.util.Map;
 ///
 /// One run: compile (cached per object), link the constant pool (map handles and value addresses
 /// of the layout, code addresses of the layout, a trap stub per helper and runtime entry), copy
-/// the regions in, start at the entry with `prog(r1, r2, r10_top)`, and when the code returns to
+/// the regions into their host-backed mappings, start at the entry with `prog(r1, r2, r10_top)`, and when the code returns to
 /// the sentinel copy the writable regions out. A trap in a stub copies the writable regions out,
 /// runs the Java helper against the [RunEnvironment], copies everything back in and resumes (or
 /// stops the run, for helper errors, `unwind` and runtime errors).
@@ -52,8 +52,9 @@ import java.util.Map;
 /// Not thread-safe: one Unicorn instance per engine, confined to the thread of its first run,
 /// reused across runs (mappings kept when they fit; translations of rewritten code invalidated).
 public final class EmulatedEngine implements Engine {
-    /// Machine instructions allowed per BPF instruction of the budget: the longest -O0 expansion
-    /// (division with its guards, callx) stays below it.
+    /// Machine instructions allowed per BPF instruction of the budget, so that a program the
+    /// interpreter finishes within its budget finishes here too: the longest -O0 expansion (callx
+    /// of a function, about 30 with its trap) stays below it.
     public static final long MACHINE_PER_BPF = 32;
 
     private final String name;
