@@ -145,7 +145,8 @@ final class RunCommand implements Callable<Integer> {
         } else {
             out.println("r0 = 0x" + Long.toHexString(r.r0()) + " (" + r.r0() + ")");
             if (!r.ok()) out.println("error: " + r.error().name().toLowerCase() + ": " + r.message());
-            out.println("executed " + r.executed() + " instructions, " + r.trace().size() + " helper calls");
+            // Compiled engines do not count BPF instructions (executed = -1).
+            out.println((r.executed() >= 0 ? "executed " + r.executed() + " instructions, " : "") + r.trace().size() + " helper calls");
             if (!r.printk().isEmpty()) {
                 out.println("trace_printk:");
                 r.printk().lines().forEach(l -> out.println("  " + l));

@@ -1,2 +1,5 @@
-/// emulator-tests: see ARCHITECTURE.md (module table). Filled by its issue.
+/// Compiled BPF programs run under Unicorn: [dev.ebpfc.emulator.EmulatedEngine] is the
+/// [dev.ebpfc.runtime.Engine] for any [dev.ebpfc.backend.Target] plus a small per-ISA
+/// description ([dev.ebpfc.emulator.EmulatedIsa]; [dev.ebpfc.emulator.X86EmulatedIsa] so far).
+/// The Unicorn binding itself is in the `unicorn` subpackage.
 package dev.ebpfc.emulator;

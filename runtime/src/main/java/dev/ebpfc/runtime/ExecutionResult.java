@@ -8,7 +8,7 @@ import java.util.List;
 
 /// What one run of a program produced, in the same shape for every engine, so runs compare as
 /// whole states: r0, why it stopped (and where: `slot`, -1 when not at an instruction), how many
-/// instructions executed, the writable memory afterwards (with [#digest], computed on demand so
+/// BPF instructions executed (-1 for engines that run compiled code and do not count them), the writable memory afterwards (with [#digest], computed on demand so
 /// runs that never compare memory do not pay for it), the helper-call trace and
 /// the side channels helpers write to (`trace_printk` text, perf events, ring buffer records).
 public record ExecutionResult(long r0, ErrorKind error, String message, int slot, long executed,

@@ -1,19 +1,23 @@
 package dev.ebpfc.backend.x86_64;
 
+import dev.ebpfc.backend.CodeBuffer;
+
 import java.util.Arrays;
 
 /// Encodes x86_64 instructions (Intel SDM Vol. 2) into a growing byte buffer, in three layers:
 ///  1. format functions: legacy prefixes, REX, ModRM, SIB and displacement;
 ///  2. one method per instruction form, named after it;
 ///  3. [#emit], the one switch from the [X86Insn] model to layer 2, choosing short forms.
-public final class X86Encoder {
+public final class X86Encoder implements CodeBuffer.Encoder<X86Insn> {
     private byte[] code = new byte[256];
     private int size;
 
+    @Override
     public int position() {
         return size;
     }
 
+    @Override
     public byte[] toByteArray() {
         return Arrays.copyOf(code, size);
     }
@@ -366,6 +370,22 @@ public final class X86Encoder {
         modrmDirect(2, reg.number());
     }
 
+    /// MOV r64, m64 with RIP-relative addressing (REX.W 8B /r, ModRM mod = 00, r/m = 101: disp32
+    /// from the end of the instruction; SDM Vol. 2 §2.2.1.6).
+    public void loadRip(X86Reg dst, int target) {
+        rex(true, dst.number(), 0, false);
+        byte1(0x8b);
+        byte1(0x05 | dst.low3() << 3);
+        imm32(target - (size + 4));
+    }
+
+    /// CALL m64 with RIP-relative addressing (FF /2, mod = 00, r/m = 101).
+    public void callRip(int target) {
+        byte1(0xff);
+        byte1(0x15);
+        imm32(target - (size + 4));
+    }
+
     /// RET (C3).
     public void ret() {
         byte1(0xc3);
@@ -403,6 +423,7 @@ public final class X86Encoder {
     // ---- layer 3: the model ----------------------------------------------------------------
 
     /// Encodes one instruction at the current position.
+    @Override
     public void emit(X86Insn insn) {
         switch (insn) {
             case X86Insn.AluRR a -> aluRR(a.op(), a.size(), a.dst(), a.src());
@@ -431,6 +452,8 @@ public final class X86Encoder {
             case X86Insn.Jcc j -> jcc(j.cond(), j.target(), j.near());
             case X86Insn.Call c -> call(c.target());
             case X86Insn.CallR c -> callR(c.reg());
+            case X86Insn.LoadRip l -> loadRip(l.dst(), l.target());
+            case X86Insn.CallRip c -> callRip(c.target());
             case X86Insn.Ret r -> ret();
             case X86Insn.Push p -> push(p.reg());
             case X86Insn.Pop p -> pop(p.reg());

@@ -175,6 +175,15 @@ public sealed interface X86Insn {
     record CallR(X86Reg reg) implements X86Insn {
     }
 
+    /// `mov target(%rip), dst` (64-bit): loads the 8 bytes at byte offset `target` of the buffer,
+    /// a constant-pool entry. RIP-relative, so the code stays position-independent.
+    record LoadRip(X86Reg dst, int target) implements X86Insn {
+    }
+
+    /// `call *target(%rip)`: calls the address held at byte offset `target` (a pool entry).
+    record CallRip(int target) implements X86Insn {
+    }
+
     record Ret() implements X86Insn {
     }
 

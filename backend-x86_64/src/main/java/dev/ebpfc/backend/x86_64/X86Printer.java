@@ -8,7 +8,15 @@ public final class X86Printer {
     private X86Printer() {
     }
 
+    /// The text of `insn`; RIP-relative operands print as displacement plus target, so this form
+    /// assumes the instruction sits at offset 0 (see [#print(X86Insn, int)]).
     public static String print(X86Insn insn) {
+        return print(insn, 0);
+    }
+
+    /// The text of `insn` placed at byte offset `at`: objdump shows RIP-relative operands as the
+    /// displacement from the next instruction, then `# target`.
+    public static String print(X86Insn insn, int at) {
         return switch (insn) {
             case X86Insn.AluRR a -> a.op().mnemonic + " " + reg(a.src(), a.size()) + "," + reg(a.dst(), a.size());
             case X86Insn.AluRI a -> a.op().mnemonic + " " + imm(a.imm(), a.size()) + "," + reg(a.dst(), a.size());
@@ -43,6 +51,9 @@ public final class X86Printer {
             case X86Insn.Jcc j -> "j" + j.cond().suffix + " 0x" + Integer.toHexString(j.target());
             case X86Insn.Call c -> "call 0x" + Integer.toHexString(c.target());
             case X86Insn.CallR c -> "call *" + reg(c.reg(), OpSize.Q);
+            // Both encodings end in a disp32: 7 bytes (REX.W 8B ModRM disp32), 6 bytes (FF ModRM disp32).
+            case X86Insn.LoadRip l -> "mov " + ripRelative(l.target(), at + 7) + "," + reg(l.dst(), OpSize.Q) + " # 0x" + Integer.toHexString(l.target());
+            case X86Insn.CallRip c -> "call *" + ripRelative(c.target(), at + 6) + " # 0x" + Integer.toHexString(c.target());
             case X86Insn.Ret r -> "ret";
             case X86Insn.Push p -> "push " + reg(p.reg(), OpSize.Q);
             case X86Insn.Pop p -> "pop " + reg(p.reg(), OpSize.Q);
@@ -77,6 +88,11 @@ public final class X86Printer {
             case Q -> v;
         };
         return "$0x" + Long.toHexString(shown);
+    }
+
+    private static String ripRelative(int target, int end) {
+        int d = target - end;
+        return (d < 0 ? "-0x" + Integer.toHexString(-d) : "0x" + Integer.toHexString(d)) + "(%rip)";
     }
 
     /// `disp(base)`: no displacement printed when the encoding has none; rbp/r13 always carry one.

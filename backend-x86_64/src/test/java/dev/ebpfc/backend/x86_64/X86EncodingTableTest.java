@@ -64,7 +64,11 @@ class X86EncodingTableTest {
                 new Row(new X86Insn.Unary(X86Insn.UnaryOp.NEG, Q, RAX), "neg %rax", "48f7d8"),
                 new Row(new X86Insn.Setcc(X86Cond.E, RAX), "sete %al", "0f94c0"),
                 new Row(new X86Insn.Cmov(X86Cond.E, Q, RAX, RBX), "cmove %rbx,%rax", "480f44c3"),
-                new Row(new X86Insn.Lea(RAX, new X86Mem(RSP, 8)), "lea 0x8(%rsp),%rax", "488d442408"));
+                new Row(new X86Insn.Lea(RAX, new X86Mem(RSP, 8)), "lea 0x8(%rsp),%rax", "488d442408"),
+                // RIP-relative pool accesses, assembled at offset 0 (objdump appends the target).
+                new Row(new X86Insn.LoadRip(RAX, 0), "mov -0x7(%rip),%rax # 0x0", "488b05f9ffffff"),
+                new Row(new X86Insn.LoadRip(R13, 0x107), "mov 0x100(%rip),%r13 # 0x107", "4c8b2d00010000"),
+                new Row(new X86Insn.CallRip(0x16), "call *0x10(%rip) # 0x16", "ff1510000000"));
     }
 
     @ParameterizedTest

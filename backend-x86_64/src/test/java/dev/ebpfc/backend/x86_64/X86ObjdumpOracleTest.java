@@ -41,7 +41,7 @@ class X86ObjdumpOracleTest {
         Map<Integer, String> dis = objdump(enc.toByteArray());
         List<String> mismatches = new ArrayList<>();
         for (var e : at.entrySet()) {
-            String ours = normalize(X86Printer.print(e.getValue()));
+            String ours = normalize(X86Printer.print(e.getValue(), e.getKey()));
             String theirs = dis.get(e.getKey());
             if (!ours.equals(theirs)) mismatches.add(String.format("at 0x%x %s: objdump '%s', ours '%s'", e.getKey(), e.getValue(), theirs, ours));
         }
@@ -122,7 +122,7 @@ class X86ObjdumpOracleTest {
         X86Insn.AluOp[] lockable = {X86Insn.AluOp.ADD, X86Insn.AluOp.OR, X86Insn.AluOp.AND, X86Insn.AluOp.XOR};
         X86Cond cond = X86Cond.values()[r.nextInt(16)];
         OpSize s = size(r);
-        return switch (r.nextInt(31)) {
+        return switch (r.nextInt(33)) {
             case 0 -> new X86Insn.AluRR(X86Insn.AluOp.values()[r.nextInt(8)], s, reg(r), reg(r));
             case 1 -> new X86Insn.AluRI(X86Insn.AluOp.values()[r.nextInt(8)], s, reg(r), sized(imm(r), s));
             case 2 -> new X86Insn.TestRR(s, reg(r), reg(r));
@@ -162,6 +162,8 @@ class X86ObjdumpOracleTest {
             case 27 -> new X86Insn.CallR(reg(r));
             case 28 -> r.nextBoolean() ? new X86Insn.Push(reg(r)) : new X86Insn.Pop(reg(r));
             case 29 -> new X86Insn.Setcc(cond, reg(r));
+            case 30 -> new X86Insn.LoadRip(reg(r), Math.max(0, pos + r.nextInt(1 << 16) - (1 << 15)));
+            case 31 -> new X86Insn.CallRip(Math.max(0, pos + r.nextInt(1 << 16) - (1 << 15)));
             default -> new X86Insn.Cmov(cond, wideSize(r), reg(r), reg(r));
         };
     }

@@ -27,7 +27,7 @@ public final class Unicorn implements AutoCloseable {
     public static final int PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4, PROT_ALL = 7;
 
     // uc_hook_type bits (unicorn.h 2.0.1).
-    private static final int UC_HOOK_INTR = 1, UC_HOOK_INSN = 1 << 1, UC_HOOK_CODE = 1 << 2;
+    private static final int UC_HOOK_INTR = 1, UC_HOOK_INSN = 1 << 1, UC_HOOK_CODE = 1 << 2, UC_HOOK_MEM_WRITE = 1 << 11;
     /// UC_HOOK_MEM_UNMAPPED + UC_HOOK_MEM_PROT: bits 4..9.
     private static final int UC_HOOK_MEM_INVALID = 0b11_1111 << 4;
     /// x86.h `UC_X86_INS_SYSCALL`, the variadic argument of a UC_HOOK_INSN hook.
@@ -62,6 +62,15 @@ public final class Unicorn implements AutoCloseable {
     @FunctionalInterface
     public interface MemInvalidHook {
         boolean onInvalidAccess(Unicorn uc, UnicornMemAccess access, long address, int size, long value);
+    }
+
+    /// Invoked before a valid write in the hooked range is performed (UC_HOOK_MEM_WRITE). The
+    /// write happens after the hook returns, even when it calls [Unicorn#stop], which ends the
+    /// emulation after the current instruction. Registering one makes every store of the engine
+    /// take Unicorn's slow path, so keep it only while needed.
+    @FunctionalInterface
+    public interface MemWriteHook {
+        void onWrite(Unicorn uc, long address, int size, long value);
     }
 
     /// Invoked for the x86_64 `syscall` instruction (UC_HOOK_INSN). In 2.0.1 rip still holds the
@@ -419,6 +428,11 @@ public final class Unicorn implements AutoCloseable {
     public UnicornHook hookMemInvalid(MemInvalidHook callback) {
         return addHook(UnicornHook.Kind.MEM_INVALID, callback, UC_HOOK_MEM_INVALID,
                 UnicornNative.MEM_INVALID_STUB, 1, 0);
+    }
+
+    /// UC_HOOK_MEM_WRITE for writes to [begin, end] (inclusive).
+    public UnicornHook hookMemWrite(long begin, long end, MemWriteHook callback) {
+        return addHook(UnicornHook.Kind.MEM_WRITE, callback, UC_HOOK_MEM_WRITE, UnicornNative.MEM_ACCESS_STUB, begin, end);
     }
 
     /// UC_HOOK_INSN for x86_64 `syscall` (Unicorn does not report it through UC_HOOK_INTR).

@@ -7,11 +7,11 @@ import java.util.Arrays;
 /// shared upcall stubs back to it: the stub's `user_data` is the slot number, so a lookup is one
 /// array load and adding a hook allocates no machine code.
 ///
-/// The static `interrupt`/`code`/`memInvalid`/`syscall` methods are the upcall targets. An
+/// The static `interrupt`/`code`/`memInvalid`/`memAccess`/`syscall` methods are the upcall targets. An
 /// exception escaping an upcall terminates the JVM, so each catches every Throwable, hands it to
 /// the owning instance (which stops emulation and rethrows it from `start`), and returns normally.
 public final class UnicornHook {
-    enum Kind { INTERRUPT, CODE, MEM_INVALID, SYSCALL }
+    enum Kind { INTERRUPT, CODE, MEM_INVALID, MEM_WRITE, SYSCALL }
 
     final Unicorn owner;
     final Kind kind;
@@ -121,6 +121,16 @@ public final class UnicornHook {
         } catch (Throwable t) {
             failed(h, uc, t);
             return false; // false = stop with UC_ERR_*_UNMAPPED/PROT; start() then reports t
+        }
+    }
+
+    static void memAccess(MemorySegment uc, int type, long address, int size, long value, MemorySegment userData) {
+        UnicornHook h = null;
+        try {
+            h = find(userData);
+            if (h != null) ((Unicorn.MemWriteHook) h.callback).onWrite(h.owner, address, size, value);
+        } catch (Throwable t) {
+            failed(h, uc, t);
         }
     }
 

@@ -98,6 +98,10 @@ final class UnicornNative {
     /// int64_t value, void *user_data)`
     static final MemorySegment MEM_INVALID_STUB = stub("memInvalid",
             FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS));
+    /// `void (*uc_cb_hookmem_t)(uc_engine *uc, uc_mem_type type, uint64_t address, int size,
+    /// int64_t value, void *user_data)`
+    static final MemorySegment MEM_ACCESS_STUB = stub("memAccess",
+            FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS));
     /// `void (*uc_cb_insn_syscall_t)(uc_engine *uc, void *user_data)`
     static final MemorySegment SYSCALL_STUB = stub("syscall", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
 

@@ -8,6 +8,7 @@ import dev.ebpfc.ir.lift.Lifter;
 import dev.ebpfc.runtime.Engine;
 import dev.ebpfc.runtime.ErrorKind;
 import dev.ebpfc.runtime.ExecutionResult;
+import dev.ebpfc.runtime.RunEnvironment;
 import dev.ebpfc.runtime.RuntimeOptions;
 import dev.ebpfc.runtime.context.ContextKind;
 import dev.ebpfc.runtime.context.RunInput;
@@ -46,7 +47,7 @@ public final class IrEngine implements Engine {
 
     /// What r1 of program `entry` points to: the options' choice, else its section's.
     public static ContextKind contextKind(BpfObject object, int entry, RuntimeOptions options) {
-        return options.context() != null ? options.context() : ContextKind.ofSection(object.programs().get(entry).section());
+        return RunEnvironment.contextKind(options, object.programs().get(entry));
     }
 
     /// An interpreter over every program of `object`, lifted for running program `entry`.

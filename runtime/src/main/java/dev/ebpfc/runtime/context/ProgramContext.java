@@ -179,11 +179,11 @@ public final class ProgramContext implements Region.ContextRules {
         List<RegionSnapshot> out = new ArrayList<>();
         if (ctx != null) {
             refreshPointerFields();
-            out.add(new RegionSnapshot("context", ctx.data));
+            out.add(new RegionSnapshot("context", ctx.data.clone()));
             int from = (int) (data() - packet.base);
             out.add(new RegionSnapshot("packet", Arrays.copyOfRange(packet.data, from, packet.hi)));
         }
-        if (mem != null) out.add(new RegionSnapshot("mem", mem.data));
+        if (mem != null) out.add(new RegionSnapshot("mem", mem.data.clone()));
         return out;
     }
 }

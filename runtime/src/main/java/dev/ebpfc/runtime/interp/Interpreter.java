@@ -5,33 +5,24 @@ import dev.ebpfc.frontend.object.ProgramDef;
 import dev.ebpfc.runtime.ErrorKind;
 import dev.ebpfc.runtime.ExecutionResult;
 import dev.ebpfc.runtime.HelperCall;
-import dev.ebpfc.runtime.RegionSnapshot;
+import dev.ebpfc.runtime.HelperOutcome;
+import dev.ebpfc.runtime.RunEnvironment;
 import dev.ebpfc.runtime.RuntimeOptions;
 import dev.ebpfc.runtime.Tracer;
-import dev.ebpfc.runtime.context.ContextKind;
 import dev.ebpfc.runtime.context.ProgramContext;
-import dev.ebpfc.runtime.context.RunInput;
-import dev.ebpfc.runtime.helpers.Helper;
-import dev.ebpfc.runtime.helpers.HelperEnvironment;
 import dev.ebpfc.runtime.helpers.HelperException;
-import dev.ebpfc.runtime.maps.BpfMap;
-import dev.ebpfc.runtime.maps.ByteKey;
+import dev.ebpfc.runtime.context.RunInput;
 import dev.ebpfc.runtime.maps.MapSet;
-import dev.ebpfc.runtime.maps.ProgArrayMap;
-import dev.ebpfc.runtime.maps.RingBufMap;
 import dev.ebpfc.runtime.memory.AddressSpace;
 import dev.ebpfc.runtime.memory.MemoryAccessException;
 import dev.ebpfc.runtime.memory.MemoryLayout;
 import dev.ebpfc.runtime.memory.Region;
 
-import java.io.ByteArrayOutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /// The reference interpreter: the semantics every other engine is judged against (RFC 9669; Linux
 /// where the RFC is silent). Programs are pre-decoded into flat arrays ([DecodedProgram]) and run
@@ -45,7 +36,6 @@ public final class Interpreter {
     private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final int STACK_WINDOW = MemoryLayout.window(MemoryLayout.STACK_BASE);
     private static final long MASK = MemoryLayout.WINDOW_MASK;
     private static final int SHIFT = MemoryLayout.WINDOW_SHIFT;
 
@@ -91,43 +81,37 @@ public final class Interpreter {
         return new Run(entry, maps, input).execute(entry);
     }
 
-    /// The state of one run.
+    /// The state of one run: the shared [RunEnvironment] plus the registers.
     private final class Run {
-        final MapSet maps;
+        final RunEnvironment env;
         final ProgramContext context;
-        final AddressSpace space = new AddressSpace();
-        final Region[] win = space.windows;
-        final Region[] stacks = new Region[MemoryLayout.MAX_FRAMES];
-        final HelperEnvironment env;
-        final List<HelperCall> trace = new ArrayList<>();
+        final AddressSpace space;
+        final Region[] win;
+        final List<HelperCall> trace;
         final long[] r = new long[11];
         long remaining = options.budget();
 
         Run(int entry, MapSet maps, RunInput input) {
-            this.maps = maps;
-            ContextKind kind = options.context() != null ? options.context() : ContextKind.ofSection(programs[entry].def.section());
-            this.context = new ProgramContext(kind, input);
-            context.mapInto(space);
-            for (BpfMap m : maps.all()) if (m.region() != null) space.map(m.region());
-            stacks[0] = frame(0);
-            this.env = new HelperEnvironment(space, maps, context, options.helpers());
+            this.env = new RunEnvironment(RunEnvironment.contextKind(options, programs[entry].def), maps, input, options);
+            this.context = env.context();
+            this.space = env.space();
+            this.win = space.windows;
+            this.trace = env.trace();
         }
 
         ExecutionResult execute(int entry) {
             DecodedProgram p = programs[entry];
-            if (rejections[entry] != null) return result(0, ErrorKind.REJECTED, rejections[entry], -1, 0);
-            String bad = check(p);
-            if (bad != null) return result(0, bad.startsWith("REJECTED") ? ErrorKind.REJECTED : ErrorKind.UNSUPPORTED, bad.substring(bad.indexOf(' ') + 1), -1, 0);
-            r[1] = context.r1();
-            r[2] = context.r2();
+            ExecutionResult refused = env.refusal(rejections[entry], p.unsupported, p.maxMapIndex);
+            if (refused != null) return refused;
+            r[1] = env.r1();
+            r[2] = env.r2();
             r[10] = MemoryLayout.frameTop(0);
-            win[STACK_WINDOW] = stacks[0];
             int[] pcOut = new int[1];
             try {
                 long r0 = loop(p, pcOut);
-                return result(r0, ErrorKind.NONE, "", -1, options.budget() - remaining);
+                return env.result(r0, ErrorKind.NONE, "", -1, options.budget() - remaining);
             } catch (Trap t) {
-                return result(t.kind == ErrorKind.UNWIND || t.kind == ErrorKind.NONE ? r[0] : 0, t.kind,
+                return env.result(t.kind == ErrorKind.UNWIND || t.kind == ErrorKind.NONE ? r[0] : 0, t.kind,
                         "slot " + pcOut[0] + ": " + t.getMessage(), pcOut[0], options.budget() - remaining);
             }
         }
@@ -135,30 +119,10 @@ public final class Interpreter {
         /// "REJECTED msg" or "UNSUPPORTED msg" when the program cannot run against these maps.
         String check(DecodedProgram p) {
             if (p.unsupported != null) return "UNSUPPORTED " + p.unsupported;
-            if (p.maxMapIndex >= maps.size()) {
-                return "REJECTED lddw refers to map " + p.maxMapIndex + ", but the run has " + maps.size() + " maps";
+            if (p.maxMapIndex >= env.maps().size()) {
+                return "REJECTED lddw refers to map " + p.maxMapIndex + ", but the run has " + env.maps().size() + " maps";
             }
             return null;
-        }
-
-        ExecutionResult result(long r0, ErrorKind kind, String message, int slot, long executed) {
-            List<RegionSnapshot> regions = new ArrayList<>(context.snapshot());
-            List<byte[]> ring = new ArrayList<>();
-            for (BpfMap m : maps.all()) {
-                if (m instanceof RingBufMap rb) {
-                    ring.addAll(rb.records());
-                    continue;
-                }
-                if (m instanceof ProgArrayMap) continue;
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                for (Map.Entry<ByteKey, byte[]> e : m.entries().entrySet()) {
-                    out.writeBytes(e.getKey().bytes());
-                    out.writeBytes(e.getValue());
-                }
-                regions.add(new RegionSnapshot("map " + m.name(), out.toByteArray()));
-            }
-            return new ExecutionResult(r0, kind, message, slot, executed, regions, trace,
-                    env.printkOutput(), env.perfEvents(), ring);
         }
 
         /// The interpreter loop. Returns r0 at the entry function's exit; throws [Trap] otherwise,
@@ -282,14 +246,9 @@ public final class Interpreter {
                         case 0x20, 0x28, 0x30, 0x40, 0x48, 0x50 -> {
                             int size = (c & 0x18) == 0x00 ? 4 : (c & 0x18) == 0x08 ? 2 : 1;
                             long o = (int) k[pc] + ((c & 0xe0) == 0x40 ? (int) r[src] : 0);
-                            long start = context.packetStart();
-                            if (o < 0 || (int) o != o || start + o + size > context.packetEnd()) {
-                                r[0] = 0;
-                                throw new Trap(ErrorKind.NONE, "packet load of " + size + " bytes at offset " + o
-                                        + " is outside the " + (context.packetEnd() - start) + "-byte packet: the program returns 0");
-                            }
-                            long v = env.memory.read(start + o, size);
-                            r[0] = size == 4 ? u32(Integer.reverseBytes((int) v)) : size == 2 ? Short.reverseBytes((short) v) & 0xffffL : v;
+                            HelperOutcome out = env.loadPacket(o, size);
+                            r[0] = out.r0();
+                            if (out.stop() != null) throw new Trap(out.stop(), out.message());
                         }
                         // Jumps.
                         case 0x05 -> pc = off[pc] - 1;
@@ -349,7 +308,7 @@ public final class Interpreter {
                                 code = prog.code;
                                 off = prog.off;
                                 k = prog.k;
-                                Arrays.fill(stacks[depth].data, (byte) 0);
+                                Arrays.fill(env.frame(depth).data, (byte) 0);
                                 r[10] = MemoryLayout.frameTop(depth);
                                 pc = -1;
                             }
@@ -378,7 +337,7 @@ public final class Interpreter {
                                 remaining = budget;
                                 return r[0];
                             }
-                            win[STACK_WINDOW + depth] = null;
+                            env.leaveFrame(depth);
                             depth--;
                             System.arraycopy(saved, depth * 4, r, 6, 4);
                             r[10] = MemoryLayout.frameTop(depth);
@@ -413,10 +372,6 @@ public final class Interpreter {
             }
         }
 
-        Region frame(int i) {
-            return new Region("stack frame " + i, MemoryLayout.stackBase(i), new byte[MemoryLayout.STACK_SIZE], true);
-        }
-
         /// Enters a local call from `pc`: saves r6–r9 and the return slot, maps a fresh frame.
         int call(int depth, int[] retPc, long[] saved, int pc) {
             if (depth + 1 >= MemoryLayout.MAX_FRAMES) {
@@ -425,27 +380,22 @@ public final class Interpreter {
             System.arraycopy(r, 6, saved, depth * 4, 4);
             retPc[depth] = pc;
             depth++;
-            Region frame = stacks[depth];
-            if (frame == null) frame = stacks[depth] = frame(depth);
-            else Arrays.fill(frame.data, (byte) 0);
-            win[STACK_WINDOW + depth] = frame;
+            env.enterFrame(depth);
             r[10] = MemoryLayout.frameTop(depth);
             return depth;
         }
 
         /// Calls helper `id`; returns the program number of a requested tail call, else -1.
         int helper(long id) {
-            Helper h = options.profile().get(id);
-            if (h == null) throw new Trap(ErrorKind.BAD_CALL, "unknown helper " + id + " in the " + options.profile().name + " profile");
-            env.resetRequests();
-            long a1 = r[1], a2 = r[2], a3 = r[3], a4 = r[4], a5 = r[5];
-            long ret = h.call(env, a1, a2, a3, a4, a5);
-            trace.add(new HelperCall((int) id, new long[]{a1, a2, a3, a4, a5}, ret));
-            r[0] = ret;
-            long[] clobber = env.clobber();
-            if (clobber != null) System.arraycopy(clobber, 0, r, 1, 5);
-            if (env.stopKind() != null) throw new Trap(env.stopKind(), env.stopMessage());
-            int tail = env.tailCallProgram();
+            long a1 = r[1];
+            HelperOutcome out = env.callHelper(id, a1, r[2], r[3], r[4], r[5]);
+            if (out.returned()) {
+                r[0] = out.r0();
+                long[] clobber = out.clobber();
+                if (clobber != null) System.arraycopy(clobber, 0, r, 1, 5);
+            }
+            if (out.stop() != null) throw new Trap(out.stop(), out.message());
+            int tail = out.tailCall();
             if (tail >= 0) {
                 if (tail >= programs.length) {
                     throw new Trap(ErrorKind.BAD_CALL, "tail call to program " + tail + ", but only " + programs.length + " programs are loaded");

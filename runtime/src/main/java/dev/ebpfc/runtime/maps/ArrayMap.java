@@ -62,6 +62,32 @@ public final class ArrayMap extends BpfMap {
         return out;
     }
 
+    /// Indexes in key order by entry count: keys are little-endian u32 compared as unsigned
+    /// bytes, so up to 256 entries that is index order, beyond it the order of the byte-reversed
+    /// index. Computed once per size, not per map: every run creates its maps afresh.
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, int[]> KEY_ORDER = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public byte[] snapshot() {
+        int n = def.maxEntries();
+        int vs = def.valueSize();
+        int[] keyOrder = n <= 256 ? null : KEY_ORDER.computeIfAbsent(n, c -> java.util.stream.IntStream.range(0, c).boxed()
+                .sorted((a, b) -> Integer.compareUnsigned(Integer.reverseBytes(a), Integer.reverseBytes(b)))
+                .mapToInt(Integer::intValue).toArray());
+        byte[] out = new byte[Math.multiplyExact(n, 4 + vs)];
+        int at = 0;
+        for (int j = 0; j < n; j++) {
+            int i = keyOrder == null ? j : keyOrder[j];
+            out[at] = (byte) i;
+            out[at + 1] = (byte) (i >>> 8);
+            out[at + 2] = (byte) (i >>> 16);
+            out[at + 3] = (byte) (i >>> 24);
+            System.arraycopy(region.data, i * stride, out, at + 4, vs);
+            at += 4 + vs;
+        }
+        return out;
+    }
+
     /// Writes a value ignoring read-only protection (user space initialising the map).
     void initialise(int i, byte[] value) {
         System.arraycopy(value, 0, region.data, i * stride, def.valueSize());

@@ -36,6 +36,16 @@ public abstract class BpfMap {
     /// Every entry, ordered by key bytes, as user space would dump it.
     public abstract SortedMap<ByteKey, byte[]> entries();
 
+    /// Every entry as key||value, in key order: the bytes of the map's [RegionSnapshot].
+    public byte[] snapshot() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (java.util.Map.Entry<ByteKey, byte[]> e : entries().entrySet()) {
+            out.writeBytes(e.getKey().bytes());
+            out.writeBytes(e.getValue());
+        }
+        return out.toByteArray();
+    }
+
     /// The value bytes for `key`, or null.
     public byte[] get(byte[] key) {
         return entries().get(new ByteKey(key));

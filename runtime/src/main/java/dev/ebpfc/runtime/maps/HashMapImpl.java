@@ -87,6 +87,23 @@ public final class HashMapImpl extends BpfMap {
         return out;
     }
 
+    @Override
+    public byte[] snapshot() {
+        // Iterate entries rather than calling get: a get would count as a use in an LRU map.
+        @SuppressWarnings("unchecked")
+        Map.Entry<ByteKey, Integer>[] es = slots.entrySet().toArray(new Map.Entry[0]);
+        Arrays.sort(es, Map.Entry.comparingByKey());
+        int ks = def.keySize(), vs = def.valueSize();
+        byte[] out = new byte[es.length * (ks + vs)];
+        int at = 0;
+        for (Map.Entry<ByteKey, Integer> e : es) {
+            System.arraycopy(e.getKey().bytes(), 0, out, at, ks);
+            System.arraycopy(region.data, e.getValue() * stride, out, at + ks, vs);
+            at += ks + vs;
+        }
+        return out;
+    }
+
     /// Keys from least to most recently used (LRU maps) or in insertion order.
     public java.util.List<ByteKey> keysInUseOrder() {
         return java.util.List.copyOf(slots.keySet());

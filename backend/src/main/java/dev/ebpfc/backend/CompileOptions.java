@@ -1,0 +1,27 @@
+package dev.ebpfc.backend;
+
+import dev.ebpfc.runtime.memory.MemoryLayout;
+
+/// How to compile: the optimisation level and the distance between the stack frames of
+/// consecutive call depths. Later flags (constant blinding, for example) join this record.
+///
+/// `frameStride` is what a local call adds to r10: 2^28 under [MemoryLayout], where each depth's
+/// frame sits in its own window; native execution may pick a smaller stride for a contiguous
+/// stack. It must be positive, a multiple of 16, and fit a signed 32-bit immediate.
+public record CompileOptions(Level level, long frameStride) {
+    public enum Level {
+        /// Direct per-instruction translation with a fixed register map.
+        O0,
+        /// Through the SSA IR and its optimiser (not yet available).
+        O2
+    }
+
+    public static final CompileOptions O0 = new CompileOptions(Level.O0, MemoryLayout.WINDOW_SIZE);
+
+    public CompileOptions {
+        if (level == null) throw new IllegalArgumentException("no optimisation level");
+        if (frameStride <= 0 || frameStride > Integer.MAX_VALUE || frameStride % 16 != 0) {
+            throw new IllegalArgumentException("frame stride " + frameStride + " must be a positive multiple of 16 below 2^31");
+        }
+    }
+}

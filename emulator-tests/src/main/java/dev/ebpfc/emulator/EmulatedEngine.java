@@ -1,0 +1,497 @@
+package dev.ebpfc.emulator;
+
+import dev.ebpfc.backend.CompileOptions;
+import dev.ebpfc.backend.CompiledProgram;
+import dev.ebpfc.backend.PoolEntry;
+import dev.ebpfc.backend.RuntimeEntry;
+import dev.ebpfc.backend.RuntimeError;
+import dev.ebpfc.emulator.unicorn.Unicorn;
+import dev.ebpfc.emulator.unicorn.UnicornError;
+import dev.ebpfc.emulator.unicorn.UnicornHook;
+import dev.ebpfc.emulator.unicorn.UnicornMemAccess;
+import dev.ebpfc.emulator.unicorn.UnicornReg;
+import dev.ebpfc.frontend.object.BpfObject;
+import dev.ebpfc.frontend.object.ProgramDef;
+import dev.ebpfc.runtime.Engine;
+import dev.ebpfc.runtime.ErrorKind;
+import dev.ebpfc.runtime.ExecutionResult;
+import dev.ebpfc.runtime.HelperOutcome;
+import dev.ebpfc.runtime.RunEnvironment;
+import dev.ebpfc.runtime.RuntimeOptions;
+import dev.ebpfc.runtime.context.RunInput;
+import dev.ebpfc.runtime.interp.StaticCheck;
+import dev.ebpfc.runtime.maps.MapSet;
+import dev.ebpfc.runtime.memory.MemoryAccessException;
+import dev.ebpfc.runtime.memory.MemoryLayout;
+import dev.ebpfc.runtime.memory.Region;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/// Runs compiled BPF programs under Unicorn: any [dev.ebpfc.backend.Target] with its
+/// [EmulatedIsa]. Every region of the [RunEnvironment] is mapped at its layout address (rounded
+/// to pages), so pointers, memory and the returned [ExecutionResult] compare byte for byte with
+/// the interpreter's.
+///
+/// One run: compile (cached per object), link the constant pool (map handles and value addresses
+/// of the layout, code addresses of the layout, a trap stub per helper and runtime entry), copy
+/// the regions into their host-backed mappings, start at the entry with `prog(r1, r2, r10_top)`, and when the code returns to
+/// the sentinel copy the writable regions out. A trap in a stub copies the writable regions out,
+/// runs the Java helper against the [RunEnvironment], copies everything back in and resumes (or
+/// stops the run, for helper errors, `unwind` and runtime errors).
+///
+/// Limits of emulation: memory is checked at page granularity, so an access past a region's end
+/// but inside its last page is not caught (the interpreter catches it), nor is one into the
+/// packet's headroom or, for socket/TC contexts, into a read-only field; the instruction budget
+/// counts machine instructions (budget × [#MACHINE_PER_BPF]), and `executed` is -1. Tail calls
+/// stop with UNSUPPORTED.
+///
+/// Not thread-safe: one Unicorn instance per engine, confined to the thread of its first run,
+/// reused across runs (mappings kept when they fit; translations of rewritten code invalidated).
+public final class EmulatedEngine implements Engine {
+    /// Machine instructions allowed per BPF instruction of the budget, so that a program the
+    /// interpreter finishes within its budget finishes here too: the longest -O0 expansion (callx
+    /// of a function, about 30 with its trap) stays below it.
+    public static final long MACHINE_PER_BPF = 32;
+
+    private final String name;
+    private final EmulatedIsa isa;
+    private final CompileOptions compileOptions;
+
+    private Unicorn uc;
+    private long pageSize;
+    /// Every layout region currently mapped, by base. Regions are backed by host memory
+    /// (`uc_mem_map_ptr`): copying between the Java arrays and it is a plain memcpy, where
+    /// `uc_mem_write` costs microseconds per page.
+    private final Map<Long, Mapping> mapped = new HashMap<>();
+    /// The stack frame of each depth, mapped once.
+    private final MemorySegment[] frames = new MemorySegment[MemoryLayout.MAX_FRAMES];
+
+    private record Mapping(long size, int perms, MemorySegment memory) {
+    }
+    private long codeMapped;
+    private CompiledProgram loaded;
+    private long stubsMapped;
+
+    private BpfObject cachedObject;
+    private boolean cachedStaticCheck;
+    private Compiled[] compiled;
+
+    /// The run in progress, for the hooks.
+    private Run current;
+
+    private record Compiled(ProgramDef def, CompiledProgram code, String rejection, String unsupported, int maxMapIndex) {
+    }
+
+    public EmulatedEngine(String name, EmulatedIsa isa, CompileOptions compileOptions) {
+        this.name = name;
+        this.isa = isa;
+        this.compileOptions = compileOptions;
+    }
+
+    /// The x86_64 -O0 engine (`x86_64`).
+    public static EmulatedEngine x86_64() {
+        return new EmulatedEngine("x86_64", new X86EmulatedIsa(), CompileOptions.O0);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /// The compiled form of program `program` of `object`, as the last run used it.
+    public CompiledProgram compiled(BpfObject object, int program, RuntimeOptions options) {
+        return compile(object, program, options).code;
+    }
+
+    private Compiled compile(BpfObject object, int program, RuntimeOptions options) {
+        if (object != cachedObject || options.staticCheck() != cachedStaticCheck) {
+            compiled = new Compiled[object.programs().size()];
+            cachedObject = object;
+            cachedStaticCheck = options.staticCheck();
+        }
+        Compiled c = compiled[program];
+        if (c == null) {
+            ProgramDef def = object.programs().get(program);
+            c = compiled[program] = new Compiled(def, isa.target().compile(def, compileOptions),
+                    options.staticCheck() ? StaticCheck.check(def.program()) : null,
+                    RunEnvironment.unsupported(def.program()), RunEnvironment.maxMapIndex(def.program()));
+        }
+        return c;
+    }
+
+    @Override
+    public ExecutionResult run(BpfObject object, int program, MapSet maps, RunInput input, RuntimeOptions options) {
+        Compiled c = compile(object, program, options);
+        RunEnvironment env = new RunEnvironment(RunEnvironment.contextKind(options, object.programs().get(program)), maps, input, options);
+        ExecutionResult refused = env.refusal(c.rejection, c.unsupported, c.maxMapIndex);
+        if (refused != null) return refused;
+        open();
+        load(c.code);
+        Run run = new Run(env, c, object.programs().size());
+        current = run;
+        try {
+            return run.execute();
+        } finally {
+            current = null;
+        }
+    }
+
+    // ---- the Unicorn instance ---------------------------------------------------------------
+
+    private void open() {
+        if (uc != null && !uc.isClosed()) {
+            try {
+                uc.pageSize(); // throws on another thread: Unicorn engines are confined
+                return;
+            } catch (IllegalStateException e) {
+                uc = null;
+                mapped.clear();
+                codeMapped = 0;
+                stubsMapped = 0;
+                loaded = null;
+            }
+        }
+        uc = Unicorn.open(isa.arch());
+        pageSize = uc.pageSize();
+        uc.memMap(isa.stackBase(), isa.stackSize(), Unicorn.PROT_READ | Unicorn.PROT_WRITE);
+        for (int d = 0; d < MemoryLayout.MAX_FRAMES; d++) {
+            frames[d] = hostMemory(pages(MemoryLayout.STACK_SIZE));
+            uc.memMapHost(MemoryLayout.stackBase(d), frames[d], Unicorn.PROT_READ | Unicorn.PROT_WRITE);
+        }
+        uc.hookInterrupt((u, intno) -> {
+            Run r = current;
+            if (r != null) r.trap(intno);
+        });
+        uc.hookMemInvalid((u, access, address, size, value) -> {
+            Run r = current;
+            if (r != null) r.fault(access, address, size);
+            return false;
+        });
+    }
+
+    /// Page-aligned native memory that lives as long as it is referenced (from [#mapped]).
+    private MemorySegment hostMemory(long size) {
+        return Arena.ofAuto().allocate(size, pageSize);
+    }
+
+    /// The host memory behind the region at `base`.
+    private MemorySegment memoryOf(Region r) {
+        if (isFrame(r)) return frames[(int) ((r.base - MemoryLayout.STACK_BASE) >> MemoryLayout.WINDOW_SHIFT)];
+        return mapped.get(r.base).memory();
+    }
+
+    private static boolean isFrame(Region r) {
+        return r.base >= MemoryLayout.STACK_BASE && r.base < MemoryLayout.stackBase(MemoryLayout.MAX_FRAMES);
+    }
+
+    private long pages(long bytes) {
+        return Math.max(pageSize, (bytes + pageSize - 1) / pageSize * pageSize);
+    }
+
+    /// Puts `code` (pool linked for emulation) at the code base, and a stub per pool entry.
+    private void load(CompiledProgram code) {
+        if (code == loaded) return;
+        Map<PoolEntry, Integer> index = new HashMap<>();
+        for (int i = 0; i < code.pool().size(); i++) index.put(code.pool().get(i), i);
+        byte[] bytes = code.link(e -> poolValue(e, index.get(e)));
+        long need = pages(bytes.length);
+        if (need > codeMapped) {
+            if (codeMapped > 0) uc.memUnmap(isa.codeBase(), codeMapped);
+            uc.memMap(isa.codeBase(), need, Unicorn.PROT_READ | Unicorn.PROT_EXEC);
+            codeMapped = need;
+        }
+        uc.memWrite(isa.codeBase(), bytes);
+        // Unicorn does not notice rewritten code by itself; drop what it translated from the old.
+        uc.invalidateTranslations(isa.codeBase(), isa.codeBase() + codeMapped);
+        long stubs = pages((long) (code.pool().size() + 1) * isa.stubStride());
+        if (stubs > stubsMapped) {
+            if (stubsMapped > 0) uc.memUnmap(isa.stubBase(), stubsMapped);
+            uc.memMap(isa.stubBase(), stubs, Unicorn.PROT_READ | Unicorn.PROT_EXEC);
+            byte[] page = new byte[(int) stubs];
+            byte[] stub = isa.trapStub();
+            byte[] sentinel = isa.sentinel();
+            System.arraycopy(sentinel, 0, page, 0, sentinel.length);
+            for (int i = 1; i * isa.stubStride() + stub.length <= page.length; i++) System.arraycopy(stub, 0, page, i * isa.stubStride(), stub.length);
+            uc.memWrite(isa.stubBase(), page);
+            stubsMapped = stubs;
+        }
+        loaded = code;
+    }
+
+    /// Stub 0 is the sentinel; pool entry i traps through stub i + 1.
+    private long stubAddress(int poolIndex) {
+        return isa.stubBase() + (long) (poolIndex + 1) * isa.stubStride();
+    }
+
+    private long sentinelAddress() {
+        return isa.stubBase();
+    }
+
+    /// What pool entry `e` (number `index`) holds under emulation: the layout's values, so
+    /// pointers and handles compare equal with the interpreter's, and a trap stub per callee.
+    private long poolValue(PoolEntry e, int index) {
+        return switch (e) {
+            case PoolEntry.MapHandle m -> MemoryLayout.mapHandle(m.map());
+            case PoolEntry.MapValue m -> MemoryLayout.mapValuesBase(m.map()) + m.offset();
+            case PoolEntry.CodeAddress c -> MemoryLayout.codeAddress(c.slot());
+            case PoolEntry.Helper h -> stubAddress(index);
+            case PoolEntry.Runtime r -> stubAddress(index);
+        };
+    }
+
+    private final class Run {
+        final RunEnvironment env;
+        final Compiled c;
+        final CompiledProgram code;
+        final int programs;
+        final long budget;
+        /// Set by a trap that ends the run.
+        ErrorKind stopKind;
+        String stopMessage;
+        int stopSlot = -1;
+        long stopR0;
+        boolean stopHasR0;
+        /// A region whose Java bytes are final (the context before a refused store).
+        Region frozen;
+        /// Set by the invalid-memory hook.
+        UnicornMemAccess faultAccess;
+        long faultAddress;
+        int faultSize;
+
+        Run(RunEnvironment env, Compiled c, int programs) {
+            this.env = env;
+            this.c = c;
+            this.code = c.code;
+            this.programs = programs;
+            this.budget = env.options().budget();
+        }
+
+        ExecutionResult execute() {
+            UnicornHook contextHook = null;
+            Region ctx = env.space().regionAt(MemoryLayout.CONTEXT_BASE);
+            if (ctx != null && ctx.rules != null && env.programMayWrite(ctx)) {
+                // Pages cannot say which context fields are writable: check each store to the page.
+                contextHook = uc.hookMemWrite(ctx.base, ctx.base + pages(ctx.data.length) - 1, (u, address, size, value) -> contextWrite(ctx, address, size));
+            }
+            try {
+                return executeMapped();
+            } finally {
+                if (contextHook != null) uc.hookDelete(contextHook);
+            }
+        }
+
+        /// A store to the context: refused like the interpreter refuses it, before it lands.
+        void contextWrite(Region ctx, long address, int size) {
+            try {
+                env.space().check(address, size, true);
+            } catch (MemoryAccessException e) {
+                if (stopKind != null) return;
+                // The context as it was before this store.
+                MemorySegment.copy(memoryOf(ctx), 0, MemorySegment.ofArray(ctx.data), 0, ctx.data.length);
+                frozen = ctx;
+                stop(ErrorKind.OUT_OF_BOUNDS, e.getMessage(), slotAt(uc.pc()));
+            }
+        }
+
+        ExecutionResult executeMapped() {
+            mapRegions();
+            copyIn(true);
+            for (UnicornReg r : isa.clearedAtEntry()) uc.regWrite(r, 0);
+            UnicornReg[] args = isa.arguments();
+            uc.regWrite(args[0], env.r1());
+            uc.regWrite(args[1], env.r2());
+            uc.regWrite(args[2], RunEnvironment.frameTop(0));
+            isa.prepareReturn(uc, isa.stackBase() + isa.stackSize(), sentinelAddress());
+            long limit = budget > Long.MAX_VALUE / MACHINE_PER_BPF ? 0 : budget * MACHINE_PER_BPF;
+            UnicornError err = uc.tryStart(isa.codeBase() + code.entryOffset(), sentinelAddress(), 0, limit);
+            long pc = uc.pc();
+            // After a helper Java and the emulator agree; after anything else the emulator is ahead.
+            copyOut();
+            if (stopKind != null) {
+                long r0 = stopKind == ErrorKind.NONE || stopKind == ErrorKind.UNWIND ? (stopHasR0 ? stopR0 : uc.regRead(isa.returnRegister())) : 0;
+                return env.result(r0, stopKind, "slot " + stopSlot + ": " + stopMessage, stopSlot, -1);
+            }
+            if (err == UnicornError.OK && pc == sentinelAddress()) {
+                return env.result(uc.regRead(isa.returnRegister()), ErrorKind.NONE, "", -1, -1);
+            }
+            int slot = slotAt(pc);
+            if (err == UnicornError.OK) {
+                return env.result(0, ErrorKind.BUDGET_EXHAUSTED, "slot " + slot + ": instruction budget of " + budget
+                        + " exhausted (" + limit + " machine instructions)", slot, -1);
+            }
+            if (faultAccess != null) {
+                return env.result(0, ErrorKind.OUT_OF_BOUNDS, "slot " + slot + ": " + faultMessage(), slot, -1);
+            }
+            return env.result(0, ErrorKind.UNSUPPORTED, "slot " + slot + ": emulation stopped with " + err.cName()
+                    + " at 0x" + Long.toHexString(pc), slot, -1);
+        }
+
+        int slotAt(long pc) {
+            long off = pc - isa.codeBase();
+            return off >= 0 && off < code.code().length ? code.slotAt((int) off) : -1;
+        }
+
+        /// The interpreter's message for the access when the Java address space refuses it too.
+        String faultMessage() {
+            boolean write = faultAccess.isWrite();
+            try {
+                env.space().check(faultAddress, faultSize, write);
+            } catch (MemoryAccessException e) {
+                return e.getMessage();
+            }
+            return (write ? "write" : faultAccess.isFetch() ? "fetch" : "read") + " of " + faultSize + " bytes at 0x"
+                    + Long.toHexString(faultAddress) + ": " + faultAccess.name().toLowerCase().replace('_', ' ');
+        }
+
+        void fault(UnicornMemAccess access, long address, int size) {
+            if (faultAccess == null) {
+                faultAccess = access;
+                faultAddress = address;
+                faultSize = size;
+            }
+        }
+
+        // ---- memory --------------------------------------------------------------------------
+
+        /// Maps every region of the run (frames have their own fixed mappings) with the pages and
+        /// permissions it needs, reusing mappings that already fit, unmapping the rest.
+        void mapRegions() {
+            Map<Long, long[]> want = new HashMap<>();
+            for (Region r : env.regions()) {
+                if (isFrame(r) || r.data.length == 0) continue; // an empty region must stay unmapped: every access faults
+                int perms = Unicorn.PROT_READ | (env.programMayWrite(r) ? Unicorn.PROT_WRITE : 0);
+                want.put(r.base, new long[]{pages(r.data.length), perms});
+            }
+            for (var it = mapped.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                long[] w = want.get(e.getKey());
+                if (w == null || w[0] != e.getValue().size()) {
+                    uc.memUnmap(e.getKey(), e.getValue().size());
+                    it.remove();
+                } else if (w[1] != e.getValue().perms()) {
+                    uc.memProtect(e.getKey(), w[0], (int) w[1]);
+                    e.setValue(new Mapping(w[0], (int) w[1], e.getValue().memory()));
+                }
+            }
+            for (var e : want.entrySet()) {
+                if (!mapped.containsKey(e.getKey())) {
+                    MemorySegment m = hostMemory(e.getValue()[0]);
+                    uc.memMapHost(e.getKey(), m, (int) e.getValue()[1]);
+                    mapped.put(e.getKey(), new Mapping(e.getValue()[0], (int) e.getValue()[1], m));
+                }
+            }
+        }
+
+        /// Java → emulator: every region's bytes; at the start also zeroes the stack frames and
+        /// what lies past each region in its last page (so no run sees an earlier run's bytes).
+        void copyIn(boolean start) {
+            for (Region r : env.regions()) {
+                if (r.data.length == 0 || (start && isFrame(r))) continue;
+                MemorySegment m = memoryOf(r);
+                MemorySegment.copy(MemorySegment.ofArray(r.data), 0, m, 0, r.data.length);
+                if (start) m.asSlice(r.data.length).fill((byte) 0);
+            }
+            if (start) for (MemorySegment f : frames) f.asSlice(0, MemoryLayout.STACK_SIZE).fill((byte) 0);
+        }
+
+        /// Emulator → Java: the regions the program may have written (frames included).
+        void copyOut() {
+            for (Region r : env.regions()) {
+                if (r.data.length > 0 && env.programMayWrite(r) && r != frozen) {
+                    MemorySegment.copy(memoryOf(r), 0, MemorySegment.ofArray(r.data), 0, r.data.length);
+                }
+            }
+        }
+
+        // ---- traps ---------------------------------------------------------------------------
+
+        void trap(int intno) {
+            long at = isa.trapAddress(uc, intno);
+            long index = at < 0 ? -1 : (at - isa.stubBase()) / isa.stubStride() - 1;
+            if (at < 0 || index < 0 || index >= code.pool().size() || (at - isa.stubBase()) % isa.stubStride() != 0) {
+                stop(ErrorKind.UNSUPPORTED, "unexpected interrupt " + intno + " at 0x" + Long.toHexString(uc.pc()), slotAt(uc.pc()));
+                return;
+            }
+            int slot = slotAt(isa.callSite(uc));
+            UnicornReg[] a = isa.arguments();
+            PoolEntry entry = code.pool().get((int) index);
+            // Java helpers see the frames up to the current depth, as the interpreter maps them.
+            long r10 = uc.regRead(isa.bpfRegister(10));
+            int depth = (int) Math.max(0, Math.min(MemoryLayout.MAX_FRAMES - 1, (r10 - 1 - MemoryLayout.STACK_BASE) >> MemoryLayout.WINDOW_SHIFT));
+            env.mapFramesUpTo(depth);
+            switch (entry) {
+                case PoolEntry.Helper h -> helper(h.id(), a, slot);
+                case PoolEntry.Runtime r -> runtime(r.entry(), a, slot);
+                default -> stop(ErrorKind.UNSUPPORTED, "pool entry " + entry + " was called", slot);
+            }
+        }
+
+        void helper(long id, UnicornReg[] a, int slot) {
+            copyOut();
+            HelperOutcome out = env.callHelper(id, uc.regRead(a[0]), uc.regRead(a[1]), uc.regRead(a[2]), uc.regRead(a[3]), uc.regRead(a[4]));
+            copyIn(false);
+            finish(out, slot);
+        }
+
+        void finish(HelperOutcome out, int slot) {
+            if (out.returned()) {
+                uc.regWrite(isa.returnRegister(), out.r0());
+                long[] clobber = out.clobber();
+                if (clobber != null) for (int i = 0; i < 5; i++) uc.regWrite(isa.bpfRegister(i + 1), clobber[i]);
+            }
+            if (out.stop() != null) {
+                stopHasR0 = out.returned();
+                stopR0 = out.r0();
+                stop(out.stop(), out.message(), slot);
+            } else if (out.tailCall() >= 0) {
+                if (out.tailCall() >= programs) {
+                    stop(ErrorKind.BAD_CALL, "tail call to program " + out.tailCall() + ", but only " + programs + " programs are loaded", slot);
+                } else {
+                    stop(ErrorKind.UNSUPPORTED, "tail calls are not supported by the " + name + " engine yet", slot);
+                }
+            }
+        }
+
+        void runtime(RuntimeEntry entry, UnicornReg[] a, int slot) {
+            switch (entry) {
+                case ERROR -> {
+                    RuntimeError e = RuntimeError.ofCode(uc.regRead(a[0]));
+                    int at = (int) uc.regRead(a[1]);
+                    if (e == null) stop(ErrorKind.UNSUPPORTED, "unknown runtime error " + uc.regRead(a[0]), at);
+                    else stop(e.kind, e.message(uc.regRead(a[2])), at);
+                }
+                case LOAD_PACKET -> {
+                    copyOut();
+                    finish(env.loadPacket(uc.regRead(a[0]), (int) uc.regRead(a[1])), slot);
+                }
+                case RESOLVE_CALLX -> {
+                    long target = uc.regRead(a[0]);
+                    int s = MemoryLayout.slotOfCodeAddress(target);
+                    int[] offsets = code.slotOffsets();
+                    boolean function = s >= 0 && s < offsets.length && c.def.program().indexAtSlot(s) >= 0;
+                    uc.regWrite(isa.returnRegister(), function ? isa.codeBase() + offsets[s] : 0);
+                }
+                case HELPER_BY_ID -> {
+                    long id = uc.regRead(a[5]);
+                    if (env.options().profile().get(id) == null) {
+                        stop(ErrorKind.BAD_CALL, "callx target 0x" + Long.toHexString(id) + " is neither a function nor a helper", slot);
+                    } else {
+                        helper(id, a, slot);
+                    }
+                }
+            }
+        }
+
+        void stop(ErrorKind kind, String message, int slot) {
+            if (stopKind != null) return;
+            stopKind = kind;
+            stopMessage = message;
+            stopSlot = slot;
+            uc.stop();
+        }
+    }
+}
