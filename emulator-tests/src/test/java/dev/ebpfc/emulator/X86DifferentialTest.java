@@ -1,5 +1,7 @@
 package dev.ebpfc.emulator;
 
+import dev.ebpfc.emulator.diff.ResultDiff;
+
 import dev.ebpfc.frontend.data.DataFile;
 import dev.ebpfc.frontend.data.DataFileReader;
 import dev.ebpfc.frontend.elf.ObjectLoader;

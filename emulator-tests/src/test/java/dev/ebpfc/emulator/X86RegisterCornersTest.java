@@ -1,5 +1,7 @@
 package dev.ebpfc.emulator;
 
+import dev.ebpfc.emulator.diff.ResultDiff;
+
 import dev.ebpfc.frontend.insn.AluOp;
 import dev.ebpfc.frontend.insn.AtomicOp;
 import dev.ebpfc.frontend.insn.CallKind;

@@ -42,6 +42,20 @@ public final class ResultDiff {
         return out;
     }
 
+    /// [#compare] plus the stopping slot, for engines that locate faults exactly (the interpreter
+    /// and compiled code, which maps machine addresses back to slots).
+    public static List<String> compareWithSlot(ExecutionResult expected, ExecutionResult actual) {
+        List<String> out = compare(expected, actual);
+        if (expected.slot() != actual.slot()) out.add("slot: expected " + expected.slot() + ", got " + actual.slot());
+        return out;
+    }
+
+    /// [#compareWithSlot] as one text naming both engines: "" when the results agree.
+    public static String describe(String expectedName, ExecutionResult expected, String actualName, ExecutionResult actual) {
+        List<String> d = compareWithSlot(expected, actual);
+        return d.isEmpty() ? "" : "expected = " + expectedName + ", actual = " + actualName + "\n" + String.join("\n", d);
+    }
+
     private static String describe(ExecutionResult r) {
         return r.error() + (r.message().isEmpty() ? "" : " (" + r.message() + ")");
     }
