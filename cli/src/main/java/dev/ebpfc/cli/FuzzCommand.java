@@ -23,7 +23,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /// `ebpfc fuzz`: a differential fuzz campaign. Generated programs run on several engines (the
 /// first is the reference), every divergence is shrunk and written as a `.data` reproducer named
@@ -34,13 +36,16 @@ import java.util.concurrent.ThreadLocalRandom;
         description = "Differential fuzzing: run generated programs on several engines and compare every result with the reference's.",
         footer = {"", "Programs of shard I/N use seeds SEED + k*N + I, so N machines with the same --seed cover disjoint programs.",
             "With --programs the findings do not depend on --jobs. Without a limit the campaign runs 60 seconds.",
-            "Exit code 1 when any engine diverged or the reference rejected a generated program.", "", "Examples:",
+            "Exit code 1 when any engine diverged or the reference rejected a generated program.",
+            "Ctrl-C stops the campaign and prints the summary of what ran.", "", "Examples:",
             "  ebpfc fuzz --seconds 600 --jobs 4",
             "  ebpfc fuzz --engines interp,x86_64 --programs 100000 --seed 1 --out findings/",
             "  ebpfc fuzz --seed 42 --shard 3/8 --seconds 3600 --json      (machine 3 of 8)",
             "  ebpfc conformance findings/x86_64-r0-seed1234.data --engine x86_64"})
 final class FuzzCommand implements Callable<Integer> {
     static final Duration DEFAULT_TIME = Duration.ofSeconds(60);
+    /// How long Ctrl-C waits for the workers to finish their programs and the summary to print.
+    static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
     @Mixin
     Verbosity verbosity;
@@ -89,17 +94,38 @@ final class FuzzCommand implements Callable<Integer> {
                     + (factories.size() == 1 ? " (a second instance: the only engine available)" : "")
                     + "; seed " + config.baseSeed() + ", shard " + config.shard() + ", " + limit + ", " + config.jobs() + (config.jobs() == 1 ? " job" : " jobs"));
         }
-        CampaignReport r = campaign.run();
-        bar.clear();
-        PrintStream o = System.out;
-        if (json) {
-            o.println(json(r, names));
-        } else {
-            o.print(r.table());
-            if (verbosity.verbose) for (Finding f : r.findings()) o.print(f.details());
-            if (!r.findings().isEmpty()) o.println("replay one with: ebpfc conformance FILE --engine ENGINE   or   ebpfc run FILE --engine ENGINE --trace");
+        // Ctrl-C stops the campaign and waits for the summary instead of losing it.
+        CountDownLatch summarised = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            campaign.stop();
+            try {
+                summarised.await(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // The JVM is going down either way.
+            }
+        }, "fuzz-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            CampaignReport r = campaign.run();
+            bar.clear();
+            PrintStream o = System.out;
+            if (json) {
+                o.println(json(r, names));
+            } else {
+                o.print(r.table());
+                if (verbosity.verbose) for (Finding f : r.findings()) o.print(f.details());
+                if (!r.findings().isEmpty()) o.println("replay one with: ebpfc conformance FILE --engine ENGINE   or   ebpfc run FILE --engine ENGINE --trace");
+            }
+            o.flush();
+            return r.clean() ? EbpfcCommand.EXIT_OK : EbpfcCommand.EXIT_FAILED;
+        } finally {
+            summarised.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Interrupted by Ctrl-C: the hook is running and now returns.
+            }
         }
-        return r.clean() ? EbpfcCommand.EXIT_OK : EbpfcCommand.EXIT_FAILED;
     }
 
     private CampaignConfig config() {

@@ -40,9 +40,9 @@ public record CampaignReport(CampaignConfig config, long programs, long divergen
             sb.append(String.format("%-" + w + "s %10d %11.1f %12s %8d%n", e.name() + (e.reference() ? " (ref)" : ""), e.programs(),
                     e.programsPerSecond(), e.reference() ? "-" : Long.toString(e.divergences()), e.opcodes().size()));
         }
-        sb.append(String.format("%d programs in %.1f s (%.1f programs/s, %d jobs), seed %d, shard %s: %d divergent, %d invalid, "
+        sb.append(String.format("%d programs in %.1f s (%.1f programs/s, %d %s), seed %d, shard %s: %d divergent, %d invalid, "
                         + "%d reproducers (%d duplicates); the reference executed %d opcodes%n",
-                programs, seconds, programsPerSecond(), config.jobs(), config.baseSeed(), config.shard(), divergent, invalid,
+                programs, seconds, programsPerSecond(), config.jobs(), config.jobs() == 1 ? "job" : "jobs", config.baseSeed(), config.shard(), divergent, invalid,
                 findings.size(), duplicates, executedOpcodes.size()));
         if (!invalidSeeds.isEmpty()) sb.append("invalid on the reference (generator bug): seeds ").append(invalidSeeds).append('\n');
         for (Finding f : findings) {

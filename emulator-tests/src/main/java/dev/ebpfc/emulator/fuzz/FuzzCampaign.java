@@ -102,7 +102,8 @@ public final class FuzzCampaign {
         return config;
     }
 
-    /// Asks the workers to stop after their current program (and its shrinking).
+    /// Asks the workers to stop after their current program; a shrink in progress ends early with
+    /// what it has. Safe from any thread (a shutdown hook, a signal handler).
     public void stop() {
         stopRequested = true;
     }
@@ -258,7 +259,9 @@ public final class FuzzCampaign {
                 // Prefer a reproducer a conformance run fails on (r0 or error differs).
                 BiPredicate<Program, byte[]> still = d.visibleInResult() ? pair.stillDivergesInResult(name) : pair.stillDiverges(name);
                 if (still.test(p, m)) {
-                    Shrinker.Result r = new Shrinker(still, config.shrinkCandidates()).shrink(p, m);
+                    // Once stopped, every further candidate "passes": the shrinker ends with what it has.
+                    BiPredicate<Program, byte[]> unlessStopped = (cp, cm) -> !stopRequested && still.test(cp, cm);
+                    Shrinker.Result r = new Shrinker(unlessStopped, config.shrinkCandidates()).shrink(p, m);
                     p = r.program();
                     m = r.mem();
                     shrunk = true;

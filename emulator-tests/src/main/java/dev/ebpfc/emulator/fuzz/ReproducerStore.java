@@ -35,16 +35,9 @@ public final class ReproducerStore {
     private final Map<String, Finding> byContent = new LinkedHashMap<>();
     private int offered;
 
-    /// `dir` null keeps findings in memory only; otherwise it is created when missing.
+    /// `dir` null keeps findings in memory only; otherwise it is created with the first reproducer.
     public ReproducerStore(Path dir) {
         this.dir = dir;
-        if (dir != null) {
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
-            }
-        }
     }
 
     /// Records `f`. Returns it with its file when it is new or replaces a later equal finding;
@@ -100,6 +93,11 @@ public final class ReproducerStore {
     }
 
     private Path write(Finding f) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
         String base = baseName(f.engine(), f.field(), f.seed());
         for (int n = 1; ; n++) {
             Path file = dir.resolve(n == 1 ? base + ".data" : base + "-" + n + ".data");
@@ -131,7 +129,7 @@ public final class ReproducerStore {
         sb.append("Found by ebpfc fuzz: ").append(f.summary()).append('\n');
         sb.append("generator seed ").append(f.seed()).append(" (campaign program ").append(f.index()).append("); ")
                 .append(f.originalInsns()).append(" instructions and ").append(f.originalMem()).append(" bytes of memory");
-        sb.append(f.shrunk() ? ", shrunk to " + f.program().size() + " and " + f.mem().length : " (not shrunk)").append('\n');
+        sb.append(f.shrunk() ? ", shrunk to " + f.program().size() + " instructions and " + f.mem().length + " bytes" : " (not shrunk)").append('\n');
         sb.append("diverging engines: ").append(String.join(", ", f.engines())).append('\n');
         sb.append('\n').append(f.details().stripTrailing()).append('\n').append('\n');
         sb.append("Replay: ./ebpfc conformance ").append(name).append(" --engine ").append(f.engine()).append('\n');

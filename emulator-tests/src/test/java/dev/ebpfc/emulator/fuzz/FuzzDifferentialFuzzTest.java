@@ -13,7 +13,9 @@ import dev.ebpfc.runtime.Engine;
 import dev.ebpfc.runtime.RuntimeOptions;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -67,13 +69,13 @@ class FuzzDifferentialFuzzTest {
             GeneratorConfig c = GeneratorConfig.defaults();
             Feature[] features = Feature.values();
             if (b.length > at) {
-                boolean any = false;
-                for (Feature f : features) {
-                    int w = at < b.length ? b[at++] & 0x0f : 0;
-                    c = c.withWeight(f, w);
-                    any |= w > 0;
-                }
-                if (!any) c = c.withWeight(Feature.ALU, 1);
+                // All weights at once: setting them one by one passes through "every weight 0".
+                Map<Feature, Integer> w = new EnumMap<>(Feature.class);
+                for (Feature f : features) w.put(f, at < b.length ? b[at++] & 0x0f : 0);
+                if (w.values().stream().allMatch(x -> x == 0)) w.put(Feature.ALU, 1);
+                c = new GeneratorConfig(w, c.minStatements(), c.maxStatements(), c.minData(), c.maxData(), c.maxFunctions(),
+                        c.maxLoopDepth(), c.maxLoopTrips(), c.maxDynamicInsns(), c.longProgramChance(), c.restartChance(),
+                        c.misalignedChance());
             }
             if (at < b.length) {
                 int max = 1 + (b[at++] & 0xff) % 100;
