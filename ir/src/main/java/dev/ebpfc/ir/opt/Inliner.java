@@ -86,7 +86,11 @@ public final class Inliner implements Pass {
         for (Block b : f.blocks()) {
             for (Inst i : b.instructions()) {
                 switch (i.op()) {
-                    case FramePointer _, CallLocal _, CallIndirect _, TailCall _ -> {
+                    // An unused frame_pointer (the lifter's r10 at entry) is no use of the frame.
+                    case FramePointer _ -> {
+                        if (i.result().hasUses()) return false;
+                    }
+                    case CallLocal _, CallIndirect _, TailCall _ -> {
                         return false;
                     }
                     case CallHelper h -> {
@@ -212,6 +216,7 @@ public final class Inliner implements Pass {
         for (Block cb : cfg.reversePostorder()) {
             Block nb = blocks.get(cb);
             for (Inst ci : cb.instructions()) {
+                if (ci.op() instanceof FramePointer) continue;
                 Instruction op = ci.op().mapOperands(v -> values.getOrDefault(v, v));
                 if (op instanceof Return(Value r)) {
                     op = new Jump(BlockCall.of(tail, r));
