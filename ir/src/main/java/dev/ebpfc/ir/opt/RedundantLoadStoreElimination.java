@@ -11,6 +11,8 @@ import dev.ebpfc.ir.Module;
 import dev.ebpfc.ir.Type;
 import dev.ebpfc.ir.Value;
 import dev.ebpfc.ir.analysis.DominatorTree;
+import dev.ebpfc.runtime.helpers.Helper;
+import dev.ebpfc.runtime.helpers.HelperProfile;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,11 +39,13 @@ import java.util.Set;
 /// pointer of unknown region (`ptr`, `i64`) may alias anything.
 ///
 /// The function's own frame is *exact* when every use of the frame pointer (and of constant
-/// offsets from it) is the address of a load, store or atomic: then only those accesses reach
-/// it, and calls cannot (a callee has its own frame; helpers see only what their arguments point
-/// to). When the frame address escapes — passed to a call (a helper's key, a local callee's
-/// buffer), stored, compared, offset by a variable — stack accesses through other bases and
-/// every call may read and write it. Helpers, local calls, kfuncs and `callx` may read and write
+/// offsets from it) is the address of a load, store or atomic, or a helper's argument: then only
+/// those accesses reach it, and of the calls only helpers given a pointer into it (a map key, a
+/// buffer), which may read all of it and, unless known to only read through their arguments
+/// (`map_lookup_elem`, `map_update_elem`, …), write it; a local callee has its own frame and no
+/// way to it. When the frame address escapes — passed to a local call, stored, compared, offset
+/// by a variable, merged at a block parameter — stack accesses through other bases and every call
+/// may read and write it. Helpers, local calls, kfuncs and `callx` may read and write
 /// every other region (map values, packet and context included: `xdp_adjust_head` moves the
 /// packet), so they end every other available value and every pending store.
 ///
@@ -57,7 +61,7 @@ public final class RedundantLoadStoreElimination implements Pass {
     @Override
     public void run(Module module, PassContext context) {
         for (Function f : module.functions()) {
-            Memory mem = new Memory(f);
+            Memory mem = new Memory(f, context.helpers());
             context.count("load-store-elim.loads", forwardLoads(f, mem));
             context.count("load-store-elim.stores", deadStores(f, mem));
         }
@@ -89,9 +93,14 @@ public final class RedundantLoadStoreElimination implements Pass {
 
     /// The aliasing facts of one function.
     static final class Memory {
+        /// Frame-pointer-derived values (the frame pointer and constant offsets from it).
+        private final Set<Value> frameDerived = Collections.newSetFromMap(new IdentityHashMap<>());
+        /// Whether only constant-offset accesses and helper arguments see the frame's address.
         final boolean exactFrame;
+        private final HelperProfile helpers;
 
-        Memory(Function f) {
+        Memory(Function f, HelperProfile helpers) {
+            this.helpers = helpers;
             exactFrame = frameIsExact(f);
         }
 
@@ -127,9 +136,20 @@ public final class RedundantLoadStoreElimination implements Pass {
             return a.region == b.region;
         }
 
-        /// Whether a call may read or write `l`.
-        boolean callReaches(Loc l) {
-            return l.region != Region.OWN_FRAME || !exactFrame;
+        /// Whether `call` may read `l`: anything but an exact own frame, which only a helper
+        /// given a pointer into it can read.
+        boolean callReads(Instruction call, Loc l) {
+            if (l.region != Region.OWN_FRAME || !exactFrame) return true;
+            return call instanceof CallHelper h && h.args().stream().anyMatch(frameDerived::contains);
+        }
+
+        /// Whether `call` may write `l`: as [#callReads], except helpers that only read through
+        /// their pointer arguments.
+        boolean callWrites(Instruction call, Loc l) {
+            if (!callReads(call, l)) return false;
+            if (l.region != Region.OWN_FRAME || !exactFrame) return true;
+            Helper h = helpers == null ? null : helpers.get(((CallHelper) call).helper());
+            return h == null || !READ_ONLY_ARGUMENTS.contains(h.name());
         }
 
         private static Region region(Type t) {
@@ -144,21 +164,23 @@ public final class RedundantLoadStoreElimination implements Pass {
         }
 
         /// Whether every use of the frame pointer, through constant offsets, addresses a memory
-        /// access (and is not the value stored).
-        private static boolean frameIsExact(Function f) {
+        /// access (and is not the value stored) or is a helper's argument. Helpers use such a
+        /// pointer only during the call and never keep it; a local callee could store it.
+        private boolean frameIsExact(Function f) {
             ArrayDeque<Value> work = new ArrayDeque<>();
             for (Block b : f.blocks()) {
                 for (Inst i : b.instructions()) {
                     if (i.op() instanceof FramePointer) work.add(i.result());
                 }
             }
-            Set<Value> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+            Set<Value> seen = frameDerived;
             while (!work.isEmpty()) {
                 Value v = work.pop();
                 if (!seen.add(v)) continue;
                 for (Inst u : v.users()) {
                     boolean ok = switch (u.op()) {
                         case Load l -> true;
+                        case CallHelper _ -> true;
                         case Store s -> s.value() != v;
                         case AtomicRmw a -> a.value() != v;
                         case CmpXchg x -> x.expected() != v && x.replacement() != v;
@@ -189,6 +211,12 @@ public final class RedundantLoadStoreElimination implements Pass {
             default -> null;
         };
     }
+
+    /// Helpers that read but never write memory through their pointer arguments (they may write
+    /// maps, packets and ring buffers, which no frame slot is).
+    private static final Set<String> READ_ONLY_ARGUMENTS = Set.of("map_lookup_elem", "map_update_elem", "map_delete_elem",
+            "trace_printk", "tail_call", "redirect", "redirect_map", "csum_diff", "perf_event_output", "ringbuf_output",
+            "ktime_get_ns", "get_prandom_u32", "get_smp_processor_id", "get_current_pid_tgid");
 
     private static boolean isCall(Instruction op) {
         return op instanceof CallHelper || op instanceof CallLocal || op instanceof CallKfunc || op instanceof CallIndirect
@@ -236,7 +264,7 @@ public final class RedundantLoadStoreElimination implements Pass {
     /// Removes what `op` may overwrite from `avail`.
     private static void kill(Instruction op, List<Avail> avail, Memory mem) {
         if (isCall(op)) {
-            avail.removeIf(a -> mem.callReaches(a.loc));
+            avail.removeIf(a -> mem.callWrites(op, a.loc));
         } else if (op.writesMemory()) {
             Loc l = access(mem, op);
             if (l == null) avail.clear();
@@ -310,6 +338,8 @@ public final class RedundantLoadStoreElimination implements Pass {
                 for (Inst i : b.instructions()) {
                     Loc l = access(mem, i.op());
                     if (l != null && l.region == Region.OWN_FRAME && !(i.op() instanceof Store)) read.add(l);
+                    // A helper given a pointer into the frame may read any of it.
+                    if (i.op() instanceof CallHelper && mem.callReads(i.op(), new Loc(null, 0, 1, Region.OWN_FRAME))) frameRead = true;
                 }
             }
         }
@@ -335,7 +365,7 @@ public final class RedundantLoadStoreElimination implements Pass {
                     pending.add(l);
                     continue;
                 }
-                if (isCall(op)) pending.removeIf(mem::callReaches);
+                if (isCall(op)) pending.removeIf(p -> mem.callReads(op, p));
                 if (l != null) pending.removeIf(p -> mem.mayAlias(p, l));
                 if (op.mayTrap() || op.isTerminator()) pending.removeIf(p -> p.region != Region.OWN_FRAME);
             }

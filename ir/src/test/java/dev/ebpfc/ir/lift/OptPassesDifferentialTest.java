@@ -17,6 +17,7 @@ import dev.ebpfc.ir.interp.IrProgram;
 import dev.ebpfc.ir.opt.Pass;
 import dev.ebpfc.ir.opt.PassContext;
 import dev.ebpfc.ir.opt.Pipeline;
+import dev.ebpfc.ir.opt.PipelineListener;
 import dev.ebpfc.runtime.ErrorKind;
 import dev.ebpfc.runtime.ExecutionResult;
 import dev.ebpfc.runtime.HelperCall;
@@ -43,7 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /// must accept its output), and the IR interpreter's result on the optimised IR must equal the
 /// bytecode interpreter's on the same input — over every conformance test, every ELF fixture and
 /// bench program on every test packet, and generated programs (5 000 per build;
-/// `-Debpfc.opt.gen.count=N` for more). Failures name the pass, the program and the difference.
+/// `-Debpfc.opt.gen.count=N` for more). The whole -O2 pipeline (checked between passes) runs the
+/// same way, on the first 1 000 generated programs. Failures name the pass, the program and the difference.
 ///
 /// The helper-call trace is compared too, except for `map_lookup_elem` calls on array maps:
 /// helper inlining turns those into address arithmetic, so optimised code no longer calls (nor
@@ -54,6 +56,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /// generator.
 class OptPassesDifferentialTest {
     private static final List<Pass> PASSES = Pipeline.passes(2);
+    /// The whole -O2 pipeline as one pass, checked between passes: how the passes compose.
+    private static final Pass O2 = new Pass() {
+        @Override
+        public String name() {
+            return "-O2";
+        }
+
+        @Override
+        public void run(Module module, PassContext context) {
+            Pipeline.run(module, context, PipelineListener.NONE);
+        }
+    };
+    /// Each pass alone, then the pipeline.
+    private static final List<Pass> ALL = java.util.stream.Stream.concat(PASSES.stream(), java.util.stream.Stream.of(O2)).toList();
 
     @Test
     void eachPassAloneKeepsTheConformanceResults() {
@@ -72,13 +88,13 @@ class OptPassesDifferentialTest {
             BpfObject object = new BpfObject(f.toString(), List.of(def), List.of(), "");
             byte[] mem = data.mem() == null ? new byte[0] : data.mem();
             ExecutionResult reference = new Interpreter(object.programs(), options).run(0, new MapSet(object.maps()), RunInput.of(mem));
-            for (Pass pass : PASSES) {
+            for (Pass pass : ALL) {
                 String why = compare(reference, optimised(object, 0, options, pass).run(0, new MapSet(object.maps()), RunInput.of(mem)), null, options);
                 if (why != null) mismatches.add(pass.name() + " " + f.getFileName() + ": " + why);
             }
             compared++;
         }
-        System.out.println("opt conformance: " + compared + " programs x " + PASSES.size() + " passes");
+        System.out.println("opt conformance: " + compared + " programs x " + ALL.size() + " pass lists");
         assertEquals(List.of(), mismatches);
     }
 
@@ -91,15 +107,15 @@ class OptPassesDifferentialTest {
             BpfObject obj = ObjectLoader.load(f);
             for (int i = 0; i < obj.programs().size(); i++) {
                 List<IrInterpreter> engines = new ArrayList<>();
-                for (Pass pass : PASSES) engines.add(optimised(obj, i, options, pass));
+                for (Pass pass : ALL) engines.add(optimised(obj, i, options, pass));
                 for (byte[] packet : TestPackets.all()) {
                     MapSet ma = LiftObjectsDifferentialTest.maps(obj);
                     ExecutionResult a = new Interpreter(obj.programs(), options).run(i, ma, RunInput.of(packet));
-                    for (int p = 0; p < PASSES.size(); p++) {
+                    for (int p = 0; p < ALL.size(); p++) {
                         MapSet mb = LiftObjectsDifferentialTest.maps(obj);
                         String why = compare(a, engines.get(p).run(i, mb, RunInput.of(packet)), mb, options);
                         if (why != null) {
-                            mismatches.add(PASSES.get(p).name() + " " + f.getFileName() + " " + obj.programs().get(i).name()
+                            mismatches.add(ALL.get(p).name() + " " + f.getFileName() + " " + obj.programs().get(i).name()
                                     + " (" + packet.length + "-byte packet): " + why);
                         }
                         runs++;
@@ -139,7 +155,8 @@ class OptPassesDifferentialTest {
             if (StaticCheck.check(def.program()) != null) continue;
             BpfObject obj = new BpfObject("gen", List.of(def), List.of(), "");
             ExecutionResult a = new Interpreter(obj.programs(), options).run(0, new MapSet(obj.maps()), RunInput.of(BpfProgramGenerator.mem(seed)));
-            for (Pass pass : PASSES) {
+            // Every pass alone on each program, and the whole pipeline on the first thousand.
+            for (Pass pass : k < 1000 ? ALL : PASSES) {
                 String why;
                 try {
                     ExecutionResult b = optimised(obj, 0, options, pass).run(0, new MapSet(obj.maps()), RunInput.of(BpfProgramGenerator.mem(seed)));
