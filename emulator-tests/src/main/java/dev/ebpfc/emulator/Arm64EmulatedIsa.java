@@ -12,7 +12,8 @@ import dev.ebpfc.emulator.unicorn.UnicornReg;
 /// interrupt 2, EXCP_SWI, with the PC already past it, so the hook only has to return; `brk`
 /// would leave the PC on itself), and the return to the sentinel through x30. Code, stubs and
 /// stack sit at 0x7f00_0000_0000 and up, far above the layout's 2^38 and inside the 48-bit
-/// address space Unicorn's ARM64 accepts.
+/// address space Unicorn's ARM64 accepts. Unicorn's default CPU (Cortex-A72) raises an undefined
+/// instruction on FEAT_LSE atomics; the `lse` variant picks the `max` CPU model, which runs them.
 public final class Arm64EmulatedIsa implements EmulatedIsa {
     private static final UnicornReg[] ARGS = {UnicornArm64Reg.X0, UnicornArm64Reg.X1, UnicornArm64Reg.X2, UnicornArm64Reg.X3,
         UnicornArm64Reg.X4, UnicornArm64Reg.X5};
@@ -29,6 +30,22 @@ public final class Arm64EmulatedIsa implements EmulatedIsa {
     /// QEMU's EXCP_SWI, what `svc` raises.
     private static final int SVC_INTERRUPT = 2;
     private static final Target TARGET = new Arm64Target();
+    private final boolean lse;
+
+    /// The default CPU (Cortex-A72, Armv8.0: no FEAT_LSE).
+    public Arm64EmulatedIsa() {
+        this(false);
+    }
+
+    /// With `lse`, Unicorn's `max` CPU model, which executes FEAT_LSE atomics.
+    public Arm64EmulatedIsa(boolean lse) {
+        this.lse = lse;
+    }
+
+    @Override
+    public int cpuModel() {
+        return lse ? Unicorn.ARM64_CPU_MAX : -1;
+    }
 
     @Override
     public UnicornArch arch() {

@@ -103,6 +103,11 @@ public final class EmulatedEngine implements Engine {
         return new EmulatedEngine("arm64", new Arm64EmulatedIsa(), CompileOptions.O0);
     }
 
+    /// ARM64 -O0 with FEAT_LSE atomics (`arm64-lse`), on Unicorn's `max` AArch64 CPU model.
+    public static EmulatedEngine arm64Lse() {
+        return new EmulatedEngine("arm64-lse", new Arm64EmulatedIsa(true), CompileOptions.O0.withLse(true));
+    }
+
     @Override
     public String name() {
         return name;
@@ -161,7 +166,7 @@ public final class EmulatedEngine implements Engine {
                 loaded = null;
             }
         }
-        uc = Unicorn.open(isa.arch());
+        uc = isa.cpuModel() < 0 ? Unicorn.open(isa.arch()) : Unicorn.open(isa.arch(), isa.cpuModel());
         pageSize = uc.pageSize();
         uc.memMap(isa.stackBase(), isa.stackSize(), Unicorn.PROT_READ | Unicorn.PROT_WRITE);
         for (int d = 0; d < MemoryLayout.MAX_FRAMES; d++) {

@@ -24,22 +24,25 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/// The interpreter and ARM64 -O0 under Unicorn must leave the same whole state (r0, error kind
+/// The interpreter and ARM64 -O0 under Unicorn (LL/SC and LSE atomics) must leave the same whole state (r0, error kind
 /// and slot, every region snapshot, helper-call trace, side channels; see [ResultDiff]) on: every
 /// conformance program, every ELF fixture's programs on a few packets, and the bench programs on
 /// the sample HTTP packet. The inputs are [X86DifferentialTest]'s.
 class Arm64DifferentialTest {
     private final Engine interp = new InterpreterEngine();
-    private final Engine arm64 = EmulatedEngine.arm64();
+    /// LL/SC atomics on the default CPU, FEAT_LSE atomics on the `max` CPU model.
+    private final List<Engine> arm64 = List.of(EmulatedEngine.arm64(), EmulatedEngine.arm64Lse());
     private final List<String> divergences = new ArrayList<>();
     private int runs;
 
     private void compare(String what, BpfObject object, int program, byte[] input, RuntimeOptions options) {
         ExecutionResult a = interp.run(object, program, new MapSet(object.maps()), RunInput.of(input), options);
-        ExecutionResult b = arm64.run(object, program, new MapSet(object.maps()), RunInput.of(input), options);
-        runs++;
-        String diff = ResultDiff.describe("interp", a, "arm64", b);
-        if (!diff.isEmpty()) divergences.add(what + ":\n  " + diff.strip().replace("\n", "\n  "));
+        for (Engine e : arm64) {
+            ExecutionResult b = e.run(object, program, new MapSet(object.maps()), RunInput.of(input), options);
+            runs++;
+            String diff = ResultDiff.describe("interp", a, e.name(), b);
+            if (!diff.isEmpty()) divergences.add(what + " (" + e.name() + "):\n  " + diff.strip().replace("\n", "\n  "));
+        }
     }
 
     private void assertNoDivergence(int minimumRuns) {
@@ -57,7 +60,7 @@ class Arm64DifferentialTest {
             byte[] mem = data.mem();
             compare(f.getFileName().toString(), object, 0, mem == null ? new byte[0] : mem, RuntimeOptions.conformance());
         }
-        assertNoDivergence(313);
+        assertNoDivergence(2 * 313);
     }
 
     @Test
@@ -75,7 +78,7 @@ class Arm64DifferentialTest {
             }
         }
         assertTrue(objects >= 20, objects + " fixtures");
-        assertNoDivergence(100);
+        assertNoDivergence(2 * 100);
     }
 
     @Test
@@ -86,6 +89,6 @@ class Arm64DifferentialTest {
                 compare(f.getFileName() + " " + object.programs().get(p).name(), object, p, X86DifferentialTest.httpPacket(), RuntimeOptions.linux());
             }
         }
-        assertNoDivergence(11);
+        assertNoDivergence(2 * 11);
     }
 }

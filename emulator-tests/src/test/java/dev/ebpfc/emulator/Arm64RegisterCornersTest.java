@@ -56,6 +56,7 @@ class Arm64RegisterCornersTest {
         0x1001, 0xff, 0x5555_5555, 0x00ff_00ff, 0x7fff_ffff, Integer.MIN_VALUE, -256, 12_345_678, -12_345_678};
     private final Engine interp = new InterpreterEngine();
     private final Engine arm64 = EmulatedEngine.arm64();
+    private final Engine arm64Lse = EmulatedEngine.arm64Lse();
     private final List<String> divergences = new ArrayList<>();
     private int runs;
 
@@ -76,12 +77,16 @@ class Arm64RegisterCornersTest {
     }
 
     private void compare(String what, List<Insn> insns, RuntimeOptions options, boolean kindOnly) {
+        compare(arm64, what, insns, options, kindOnly);
+    }
+
+    private void compare(Engine engine, String what, List<Insn> insns, RuntimeOptions options, boolean kindOnly) {
         BpfObject object = new BpfObject(what, List.of(ProgramDef.of("p", new Program(insns))), List.of(), "");
         ExecutionResult a = interp.run(object, 0, MapSet.empty(), RunInput.of(new byte[160]), options);
-        ExecutionResult b = arm64.run(object, 0, MapSet.empty(), RunInput.of(new byte[160]), options);
+        ExecutionResult b = engine.run(object, 0, MapSet.empty(), RunInput.of(new byte[160]), options);
         runs++;
-        String diff = kindOnly ? (a.error() == b.error() ? "" : "error: interp " + a + ", arm64 " + b)
-                : ResultDiff.describe("interp", a, "arm64", b);
+        String diff = kindOnly ? (a.error() == b.error() ? "" : "error: interp " + a + ", " + engine.name() + " " + b)
+                : ResultDiff.describe("interp", a, engine.name(), b);
         if (!diff.isEmpty()) divergences.add(what + ":\n  " + diff.strip().replace("\n", "\n  "));
     }
 
@@ -212,6 +217,16 @@ class Arm64RegisterCornersTest {
 
     @Test
     void atomicsWithEveryBaseAndSource() {
+        atomicsWithEveryBaseAndSource(arm64);
+    }
+
+    /// The same matrix with FEAT_LSE instructions, on Unicorn's `max` CPU model.
+    @Test
+    void lseAtomicsWithEveryBaseAndSource() {
+        atomicsWithEveryBaseAndSource(arm64Lse);
+    }
+
+    private void atomicsWithEveryBaseAndSource(Engine engine) {
         for (Size size : new Size[]{Size.W, Size.DW}) {
             for (AtomicOp op : AtomicOp.values()) {
                 for (boolean fetch : new boolean[]{false, true}) {
@@ -232,8 +247,8 @@ class Arm64RegisterCornersTest {
                                     body.add(new Insn.Alu(Width.W64, AluOp.MOV, r(base), Reg.R9));
                                     body.add(new Insn.Alu(Width.W64, AluOp.ADD, r(base), new Imm(80 - off)));
                                     body.add(new Insn.Atomic(size, op, fetch, r(base), off, r(src)));
-                                    compare(size + " " + op + (fetch ? " fetch" : "") + " [r" + base + (off >= 0 ? "+" : "") + off + "], r" + src
-                                            + (matches ? "" : " (no match)"), frame(VALUES[0], body));
+                                    compare(engine, size + " " + op + (fetch ? " fetch" : "") + " [r" + base + (off >= 0 ? "+" : "") + off + "], r" + src
+                                            + (matches ? "" : " (no match)"), frame(VALUES[0], body), RuntimeOptions.conformance(), false);
                                 }
                             }
                         }
@@ -346,10 +361,9 @@ class Arm64RegisterCornersTest {
         assertAllAgree();
     }
 
-    /// FEAT_LSE atomics compile (their listing is checked against objdump in backend-arm64's
-    /// Arm64LoweringListingTest), but Unicorn 2.0.1's default AArch64 CPU (Cortex-A72, Armv8.0)
-    /// decodes them as undefined instructions: the run stops with UNSUPPORTED at the atomic. When
-    /// this starts failing, Unicorn executes LSE and the corner matrix above can run with it too.
+    /// Unicorn 2.0.1's default AArch64 CPU (Cortex-A72, Armv8.0) decodes FEAT_LSE atomics as
+    /// undefined instructions: the run stops with UNSUPPORTED at the atomic. That is why the
+    /// `arm64` engine compiles LL/SC loops and `arm64-lse` asks for the `max` CPU model.
     @Test
     void lseAtomicsAreUndefinedForUnicornsDefaultCpu() {
         EmulatedEngine lse = new EmulatedEngine("arm64-lse", new Arm64EmulatedIsa(), CompileOptions.O0.withLse(true));
