@@ -97,6 +97,11 @@ public final class EmulatedEngine implements Engine {
         return new EmulatedEngine("x86_64", new X86EmulatedIsa(), CompileOptions.O0);
     }
 
+    /// The RISC-V64 -O0 engine (`riscv64`).
+    public static EmulatedEngine riscv64() {
+        return new EmulatedEngine("riscv64", new Riscv64EmulatedIsa(), CompileOptions.O0);
+    }
+
     @Override
     public String name() {
         return name;
@@ -439,9 +444,11 @@ public final class EmulatedEngine implements Engine {
 
         void finish(HelperOutcome out, int slot) {
             if (out.returned()) {
-                uc.regWrite(isa.returnRegister(), out.r0());
+                // Clobbers first: where the return register is also an argument register (RISC-V
+                // a0 = BPF r1), the code expects the return value there.
                 long[] clobber = out.clobber();
                 if (clobber != null) for (int i = 0; i < 5; i++) uc.regWrite(isa.bpfRegister(i + 1), clobber[i]);
+                uc.regWrite(isa.returnRegister(), out.r0());
             }
             if (out.stop() != null) {
                 stopHasR0 = out.returned();
