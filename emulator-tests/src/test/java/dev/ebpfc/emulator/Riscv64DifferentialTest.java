@@ -1,6 +1,9 @@
 package dev.ebpfc.emulator;
 
+import dev.ebpfc.emulator.diff.DifferentialRunner;
 import dev.ebpfc.emulator.diff.ResultDiff;
+import dev.ebpfc.emulator.gen.GeneratedProgram;
+import dev.ebpfc.emulator.gen.ProgramGenerator;
 
 import dev.ebpfc.frontend.data.DataFile;
 import dev.ebpfc.frontend.data.DataFileReader;
@@ -26,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /// The interpreter and RISC-V64 -O0 under Unicorn must leave the same whole state (r0, error kind
 /// and slot, every region snapshot, helper-call trace, side channels; see [ResultDiff]) on: every
-/// conformance program, every ELF fixture's programs on a few packets, and the bench programs on
-/// the sample HTTP packet.
+/// conformance program, 1000 generated programs, every ELF fixture's programs on a few packets,
+/// and the bench programs on the sample HTTP packet.
 class Riscv64DifferentialTest {
     private final Engine interp = new InterpreterEngine();
     private final Engine riscv = EmulatedEngine.riscv64();
@@ -58,6 +61,22 @@ class Riscv64DifferentialTest {
             compare(f.getFileName().toString(), object, 0, mem == null ? new byte[0] : mem, RuntimeOptions.conformance());
         }
         assertNoDivergence(313);
+    }
+
+    @Test
+    void generatedPrograms() {
+        DifferentialRunner runner = new DifferentialRunner(List.of(interp, riscv));
+        ProgramGenerator gen = new ProgramGenerator();
+        int valid = 0;
+        for (long seed = 0; seed < 1000; seed++) {
+            GeneratedProgram g = gen.generate(seed);
+            DifferentialRunner.Outcome o = runner.run(g.program(), g.mem());
+            runs++;
+            if (o.referenceValid()) valid++;
+            if (!o.agreed()) divergences.add("seed " + seed + ": " + o.divergences());
+        }
+        assertTrue(valid > 500, valid + " valid programs");
+        assertNoDivergence(1000);
     }
 
     @Test
