@@ -108,6 +108,11 @@ public final class EmulatedEngine implements Engine {
         return new EmulatedEngine("arm64-lse", new Arm64EmulatedIsa(true), CompileOptions.O0.withLse(true));
     }
 
+    /// The RISC-V64 -O0 engine (`riscv64`).
+    public static EmulatedEngine riscv64() {
+        return new EmulatedEngine("riscv64", new Riscv64EmulatedIsa(), CompileOptions.O0);
+    }
+
     @Override
     public String name() {
         return name;
@@ -451,8 +456,8 @@ public final class EmulatedEngine implements Engine {
 
         void finish(HelperOutcome out, int slot) {
             if (out.returned()) {
-                // Clobbered arguments first: on ARM64 the return register x0 is also BPF r1, and
-                // after a real call it holds the result (r1 is dead after a call in BPF anyway).
+                // Clobbered arguments first: where the return register is also BPF r1 (ARM64 x0,
+                // RISC-V a0) the code expects the result there, and r1 is dead after a call in BPF.
                 long[] clobber = out.clobber();
                 if (clobber != null) for (int i = 0; i < 5; i++) uc.regWrite(isa.bpfRegister(i + 1), clobber[i]);
                 uc.regWrite(isa.returnRegister(), out.r0());
