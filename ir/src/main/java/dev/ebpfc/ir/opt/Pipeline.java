@@ -15,8 +15,28 @@ public final class Pipeline {
     public static List<Pass> passes(int level) {
         return switch (level) {
             case 0 -> List.of();
-            case 1 -> List.of();
-            case 2 -> List.of();
+            case 1 -> List.of(
+                    new StackSlotPromotion(),
+                    new CopyPropagation(),
+                    new SparseConditionalConstantPropagation(),
+                    new CopyPropagation(),
+                    new DeadCodeElimination(),
+                    new CfgSimplification(),
+                    new DeadCodeElimination());
+            case 2 -> List.of(
+                    new StackSlotPromotion(),
+                    new CopyPropagation(),
+                    new SparseConditionalConstantPropagation(),
+                    new GlobalValueNumbering(),
+                    new CopyPropagation(),
+                    new DeadCodeElimination(),
+                    new CfgSimplification(),
+                    // Merged blocks and threaded edges expose more constants and redundancy.
+                    new SparseConditionalConstantPropagation(),
+                    new GlobalValueNumbering(),
+                    new CopyPropagation(),
+                    new DeadCodeElimination(),
+                    new CfgSimplification());
             default -> throw new IllegalArgumentException("no optimisation level " + level + " (0, 1, 2)");
         };
     }

@@ -10,6 +10,9 @@ import dev.ebpfc.ir.analysis.Liveness;
 import dev.ebpfc.ir.analysis.Loops;
 import dev.ebpfc.ir.check.CheckError;
 import dev.ebpfc.ir.check.IrChecker;
+import dev.ebpfc.ir.opt.Pass;
+import dev.ebpfc.ir.opt.PassContext;
+import dev.ebpfc.ir.opt.Pipeline;
 import dev.ebpfc.ir.text.IrPrinter;
 import dev.ebpfc.ir.text.ParsedModule;
 
@@ -36,12 +39,37 @@ final class FileTestActions {
             case "domtree" -> new Result(perFunction(m, FileTestActions::domtree), List.of());
             case "loops" -> new Result(perFunction(m, FileTestActions::loops), List.of());
             case "liveness" -> new Result(perFunction(m, FileTestActions::liveness), List.of());
+            case "O1", "O2" -> optimise(m, Pipeline.passes(action.charAt(1) - '0'));
+            case String s when s.startsWith("pass ") -> optimise(m, passesNamed(s.substring(5)));
             default -> throw new IllegalArgumentException("unknown test action '" + action + "'");
         };
     }
 
     static boolean isKnown(String action) {
-        return List.of("print", "check", "cfg", "domtree", "loops", "liveness", "parse-error").contains(action);
+        if (action.startsWith("pass ")) return !passesNamed(action.substring(5)).isEmpty();
+        return List.of("print", "check", "cfg", "domtree", "loops", "liveness", "parse-error", "O1", "O2").contains(action);
+    }
+
+    /// `pass a, b`: the optimiser's passes named, in that order (unknown names make the list empty).
+    private static List<Pass> passesNamed(String names) {
+        List<Pass> out = new ArrayList<>();
+        for (String n : names.split(",")) {
+            Pass p = Pipeline.passes(2).stream().filter(x -> x.name().equals(n.strip())).findFirst().orElse(null);
+            if (p == null) return List.of();
+            out.add(p);
+        }
+        return out;
+    }
+
+    /// Runs `passes`, checking the IR after each, and prints the result.
+    private static Result optimise(Module m, List<Pass> passes) {
+        PassContext context = new PassContext(2, true);
+        for (Pass p : passes) {
+            p.run(m, context);
+            List<CheckError> errors = IrChecker.check(m);
+            if (!errors.isEmpty()) throw new AssertionError("IR malformed after " + p.name() + ":\n" + IrChecker.format(errors) + IrPrinter.print(m));
+        }
+        return new Result(lines(IrPrinter.print(m)), List.of());
     }
 
     private static Result check(ParsedModule parsed) {
