@@ -36,6 +36,13 @@ final class DeadCodeElimination implements Pass {
     }
 
     private static void run(Function f, PassContext context) {
+        // The edges into each block, gathered once: marking does not change terminators.
+        @SuppressWarnings("unchecked")
+        List<BlockCall>[] edgesInto = new List[f.blockIdBound()];
+        for (Block b : f.blocks()) edgesInto[b.id()] = new java.util.ArrayList<>(2);
+        for (Block b : f.blocks()) {
+            for (BlockCall c : b.terminator().op().blockCalls()) edgesInto[c.target().id()].add(c);
+        }
         BitSet live = new BitSet(f.valueIdBound());
         ArrayDeque<Value> work = new ArrayDeque<>();
         for (Block b : f.blocks()) {
@@ -55,11 +62,7 @@ final class DeadCodeElimination implements Pass {
             }
             Block b = v.definingParamBlock();
             int k = b.params().indexOf(v);
-            for (Inst caller : b.distinctCallers()) {
-                for (BlockCall c : caller.op().blockCalls()) {
-                    if (c.target() == b) mark(c.args().get(k), live, work);
-                }
-            }
+            for (BlockCall c : edgesInto[b.id()]) mark(c.args().get(k), live, work);
         }
         long insts = 0, params = 0;
         for (Block b : f.blocks()) {

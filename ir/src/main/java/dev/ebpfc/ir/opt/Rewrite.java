@@ -8,10 +8,10 @@ import dev.ebpfc.ir.Instruction;
 import dev.ebpfc.ir.Type;
 import dev.ebpfc.ir.TypeRules;
 import dev.ebpfc.ir.Value;
-import dev.ebpfc.ir.analysis.Cfg;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +90,23 @@ final class Rewrite {
 
     /// Removes the blocks the entry cannot reach; returns how many.
     static int removeUnreachableBlocks(Function f) {
-        List<Block> dead = Cfg.of(f).unreachableBlocks();
+        BitSet seen = new BitSet(f.blockIdBound());
+        ArrayDeque<Block> work = new ArrayDeque<>();
+        work.add(f.entry());
+        seen.set(f.entry().id());
+        while (!work.isEmpty()) {
+            Inst t = work.poll().terminator();
+            if (t == null) continue;
+            for (BlockCall c : t.op().blockCalls()) {
+                if (!seen.get(c.target().id())) {
+                    seen.set(c.target().id());
+                    work.add(c.target());
+                }
+            }
+        }
+        if (seen.cardinality() == f.blocks().size()) return 0;
+        List<Block> dead = new ArrayList<>();
+        for (Block b : f.blocks()) if (!seen.get(b.id())) dead.add(b);
         // Detach every terminator first, so no removed block is still a caller of another.
         for (Block b : dead) {
             Inst t = b.terminator();

@@ -68,10 +68,9 @@ final class SparseConditionalConstantPropagation implements Pass {
             while (!edgeWork.isEmpty() || !valueWork.isEmpty()) {
                 while (!edgeWork.isEmpty()) {
                     int e = edgeWork.poll();
-                    Block from = blockById(e >> 1);
-                    Block to = from.terminator().op().blockCalls().get(e & 1).target();
-                    updateParams(to);
-                    reach(to);
+                    BlockCall c = blockById(e >> 1).terminator().op().blockCalls().get(e & 1);
+                    passArgs(c);
+                    reach(c.target());
                 }
                 if (!valueWork.isEmpty()) {
                     Value v = valueWork.poll();
@@ -152,7 +151,7 @@ final class SparseConditionalConstantPropagation implements Pass {
             // Arguments may have changed on edges already executable.
             List<BlockCall> calls = i.op().blockCalls();
             for (int k = 0; k < calls.size(); k++) {
-                if (executableEdges.get(2 * b + k)) updateParams(calls.get(k).target());
+                if (executableEdges.get(2 * b + k)) passArgs(calls.get(k));
             }
         }
 
@@ -163,18 +162,13 @@ final class SparseConditionalConstantPropagation implements Pass {
             edgeWork.add(e);
         }
 
-        /// Each parameter of `b` takes the meet of its arguments on the executable edges.
-        void updateParams(Block b) {
-            List<Value> params = b.params();
-            if (params.isEmpty()) return;
-            for (Inst caller : b.distinctCallers()) {
-                List<BlockCall> calls = caller.op().blockCalls();
-                for (int k = 0; k < calls.size(); k++) {
-                    if (calls.get(k).target() != b || !executableEdges.get(2 * caller.block().id() + k)) continue;
-                    List<Value> args = calls.get(k).args();
-                    for (int j = 0; j < params.size(); j++) copy(params.get(j), args.get(j));
-                }
-            }
+        /// Meets each parameter of the target of executable edge `c` with its argument. Elements
+        /// only move down and edges only become executable, so meeting in what an edge passes now
+        /// is the same as taking the meet over all executable edges again.
+        void passArgs(BlockCall c) {
+            List<Value> params = c.target().params();
+            List<Value> args = c.args();
+            for (int j = 0; j < params.size(); j++) copy(params.get(j), args.get(j));
         }
 
         /// Lowers `to` by the lattice element of `from`.
