@@ -32,8 +32,11 @@ import java.util.Map;
 /// - into a helper call: the helper may read or write upwards from it, so every word from there
 ///   to the top of the frame is kept in memory;
 /// - plus an index known to be non-negative (`(x & 15) << 2`): likewise, from the base upwards;
-/// - anywhere else (a store's value, an edge, a local call, which may reach below it) or an
-///   atomic operation on the word: the whole frame, resp. that word, stays in memory.
+/// - into arithmetic the pass does not follow, a block parameter or a select: the result is
+///   followed as an opaque value, harmless when only compared, returned or computed with, but
+///   used as an address, stored or passed to a call it ends promotion in the function;
+/// - stored to memory or into a local call (which may reach below it): the whole frame stays in
+///   memory; an atomic operation on a word keeps that word.
 ///
 /// **Values.** A word all of whose accesses have one size and position holds the value last
 /// stored there, as stored; a load extends (or truncates) it like the load would. A word accessed
@@ -126,6 +129,10 @@ final class StackSlotPromotion implements Pass {
             }
             while (!work.isEmpty() && !escapesAll) {
                 Value v = work.poll();
+                if (opaque.containsKey(v)) {
+                    followOpaque(v, work);
+                    continue;
+                }
                 boolean isExact = exact.containsKey(v);
                 long o = isExact ? exact.get(v) : upward.get(v);
                 for (Inst u : Rewrite.distinctUsers(v)) {
@@ -152,15 +159,48 @@ final class StackSlotPromotion implements Pass {
                             else taintUpwards(o + x.offset());
                         }
                         case Binary(BinaryOp op, Value a, Value b) -> derive(u, op, a, b, v, isExact, o, work);
-                        case Cmp _ -> { }
-                        case Branch br -> {
-                            if (br.ifTrue().args().contains(v) || br.ifFalse().args().contains(v)) escapesAll = true;
-                        }
                         case CallHelper _ -> taintUpwards(o);
-                        case Const _, Unary _, Extend _, Trunc _, ByteSwap _, Select _, PacketLoad _, MapRef _,
-                             MapValueAddr _, FramePointer _, FuncAddr _, CallLocal _, CallKfunc _, CallIndirect _,
-                             Jump _, Return _, TailCall _, Trap _ -> escapesAll = true;
+                        case Cmp _, Branch _, Jump _, Return _, PacketLoad _, Unary _, Extend _, Trunc _, ByteSwap _,
+                             Select _ -> makeOpaque(u, v, work);
+                        case Const _, MapRef _, MapValueAddr _, FramePointer _, FuncAddr _, CallLocal _, CallKfunc _,
+                             CallIndirect _, TailCall _, Trap _ -> escapesAll = true;
                     }
+                }
+            }
+        }
+
+        /// Values computed from a stack address in ways the pass does not follow (`p ^ k`, a
+        /// parameter receiving it…). Harmless until one is used to reach memory or leaves the
+        /// function's view, which ends promotion in the function.
+        final Map<Value, Boolean> opaque = new IdentityHashMap<>();
+
+        /// What use `u` of stack-derived `v` makes opaque: its result, or the parameters of the
+        /// edges passing `v`. Comparisons, returns (the frame dies with the call) and packet
+        /// offsets use the bits without touching the frame.
+        void makeOpaque(Inst u, Value v, ArrayDeque<Value> work) {
+            if (u.result() != null) {
+                mark(u.result(), work);
+                return;
+            }
+            for (BlockCall c : u.op().blockCalls()) {
+                for (int k = 0; k < c.args().size(); k++) if (c.args().get(k) == v) mark(c.target().params().get(k), work);
+            }
+        }
+
+        void mark(Value r, ArrayDeque<Value> work) {
+            if (exact.containsKey(r) || upward.containsKey(r) || opaque.containsKey(r)) return;
+            opaque.put(r, true);
+            work.add(r);
+        }
+
+        void followOpaque(Value v, ArrayDeque<Value> work) {
+            for (Inst u : Rewrite.distinctUsers(v)) {
+                if (u.block() == null) continue;
+                switch (u.op()) {
+                    case Cmp _, Branch _, Jump _, Return _, PacketLoad _, Unary _, Extend _, Trunc _, ByteSwap _, Select _,
+                         Binary _ -> makeOpaque(u, v, work);
+                    case Const _, Load _, Store _, AtomicRmw _, CmpXchg _, MapRef _, MapValueAddr _, FramePointer _,
+                         FuncAddr _, CallHelper _, CallLocal _, CallKfunc _, CallIndirect _, TailCall _, Trap _ -> escapesAll = true;
                 }
             }
         }
@@ -170,8 +210,9 @@ final class StackSlotPromotion implements Pass {
             Value other = a == v ? b : a;
             Const k = other.asConst();
             Value r = u.result();
+            if (exact.containsKey(r) || upward.containsKey(r) || opaque.containsKey(r)) return;
             if (other == v || (op != BinaryOp.ADD && !(op == BinaryOp.SUB && a == v && k != null))) {
-                escapesAll = true;
+                mark(r, work);
                 return;
             }
             if (k != null && Math.abs(k.value()) < MAX_BOUND) {
@@ -180,7 +221,7 @@ final class StackSlotPromotion implements Pass {
             } else if (bound(other, 0) >= 0) {
                 upward.put(r, o);
             } else {
-                escapesAll = true;
+                mark(r, work);
                 return;
             }
             work.add(r);
@@ -194,6 +235,7 @@ final class StackSlotPromotion implements Pass {
                 case Const c -> c.value() >= 0 ? c.value() : -1;
                 case Extend e -> e.signed() ? -1 : (1L << e.fromBits()) - 1;
                 case Load l -> l.signed() || l.size().bytes == 8 ? -1 : (1L << (8 * l.size().bytes)) - 1;
+                case PacketLoad p -> (1L << (8 * p.size().bytes)) - 1;
                 case Binary(BinaryOp op, Value a, Value b) -> {
                     long x = bound(a, depth + 1), y = bound(b, depth + 1);
                     Const k = b.asConst();

@@ -30,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /// The optimiser before and after: for every conformance test, every ELF fixture and bench
-/// program (on every packet of [TestPackets], load balancer tables filled) and 10 000 generated
-/// programs (`-Debpfc.optgen.count=N`), the IR interpreter's whole result at `-O0`, `-O1` and
+/// program (on every packet of [TestPackets], load balancer tables filled), 10 000 generated
+/// programs (`-Debpfc.optgen.count=N`) and 3 000 stack-heavy ones ([StackProgramGenerator],
+/// `-Debpfc.optstack.count=N`), the IR interpreter's whole result at `-O0`, `-O1` and
 /// `-O2` equals the bytecode interpreter's ([Differential#compare]). The checker runs after every
 /// pass; a malformed result is reported with the pass that made it. Lives beside the lifter's
 /// differential helpers, which it reuses.
@@ -111,6 +112,30 @@ class OptDifferentialTest {
         }
         System.out.println("opt objects: " + runs + " runs at -O0, -O1, -O2");
         assertEquals(List.of(), mismatches, mismatches.size() + " mismatches");
+    }
+
+    @Test
+    void stackHeavyProgramsAgreeAtEveryLevel() {
+        int count = Integer.getInteger("ebpfc.optstack.count", 3_000);
+        RuntimeOptions options = RuntimeOptions.conformance();
+        List<String> failures = new ArrayList<>();
+        int ran = 0;
+        for (int i = 0; i < count && failures.size() < 5; i++) {
+            ProgramDef def = new StackProgramGenerator(i).generate();
+            String rejected = StaticCheck.check(def.program());
+            if (rejected != null) {
+                failures.add("seed " + i + ": invalid program: " + rejected + "\n" + def.program());
+                continue;
+            }
+            BpfObject obj = new BpfObject("stack", List.of(def), List.of(), "");
+            RunInput input = RunInput.of(new byte[64]);
+            ExecutionResult expected = new Interpreter(obj.programs(), options).run(0, new MapSet(obj.maps()), input);
+            List<String> why = compareLevels(obj, 0, input, options, expected, () -> new MapSet(obj.maps()));
+            if (!why.isEmpty()) failures.add("seed " + i + ": " + String.join("; ", why) + "\n" + def.program());
+            ran++;
+        }
+        System.out.println("opt stack-heavy: " + ran + " programs at -O0, -O1, -O2");
+        assertEquals(List.of(), failures);
     }
 
     @Test
