@@ -6,6 +6,9 @@ import dev.ebpfc.ir.check.CheckError;
 import dev.ebpfc.ir.check.IrChecker;
 import dev.ebpfc.ir.lift.LiftException;
 import dev.ebpfc.ir.lift.Lifter;
+import dev.ebpfc.ir.opt.PassContext;
+import dev.ebpfc.ir.opt.Pipeline;
+import dev.ebpfc.ir.opt.PipelineListener;
 import dev.ebpfc.ir.text.IrPrinter;
 import dev.ebpfc.runtime.context.ContextKind;
 import dev.ebpfc.runtime.helpers.HelperProfile;
@@ -20,14 +23,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/// `ebpfc ir FILE`: lifts programs to the SSA IR and prints them in the text format (the one
-/// `IrParser` reads). `--check` also runs the well-formedness checker. Optimisation levels above
-/// `-O0`, `--print-after` and `--time-passes` belong to the optimiser and are refused until it lands.
+/// `ebpfc ir FILE`: lifts programs to the SSA IR, optimises them at `-O1`/`-O2` (the passes of
+/// `Pipeline.passes`) and prints them in the text format (the one `IrParser` reads). `--check`
+/// also runs the well-formedness checker (after every pass when optimising); `--print-after`
+/// prints the IR after one pass or all of them, `--time-passes` reports each pass's time and
+/// the instruction count after it, on standard error.
 @Command(name = "ir", mixinStandardHelpOptions = true,
         description = "Lift eBPF programs to the SSA IR and print it.",
         footer = {"", "Examples:",
             "  ebpfc ir prog.o                              every program of the object",
             "  ebpfc ir prog.o --program xdp_prog --check",
+            "  ebpfc ir prog.o -O2 --print-after all --time-passes",
             "  ebpfc ir tests/call_local.data               conformance helper table, raw context"})
 final class IrCommand implements Callable<Integer> {
     @Mixin
@@ -42,7 +48,7 @@ final class IrCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "KIND", description = "Force the input kind: ${COMPLETION-CANDIDATES}.")
     InputFile.Kind format;
 
-    @Option(names = "-O", paramLabel = "LEVEL", defaultValue = "0", description = "Optimisation level; only 0 (the lifted IR) for now.")
+    @Option(names = "-O", paramLabel = "LEVEL", defaultValue = "0", description = "Optimisation level: 0 (the lifted IR), 1 (promotion, constants, copies, dead code, CFG) or 2 (all passes).")
     String level;
 
     @Option(names = "--check", description = "Run the IR checker and report on standard error.")
@@ -54,19 +60,26 @@ final class IrCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "NAME", description = "Helper numbering, which fixes each call's arguments: linux or conformance (default: conformance for .data tests, linux otherwise).")
     String profile;
 
-    @Option(names = "--print-after", paramLabel = "PASS", description = "Print the IR after PASS (or all): comes with the optimiser.")
+    @Option(names = "--print-after", paramLabel = "PASS", description = "Print the IR after each run of PASS, or after every pass (all), on standard output.")
     String printAfter;
 
-    @Option(names = "--time-passes", description = "Time each pass: comes with the optimiser.")
+    @Option(names = "--time-passes", description = "Report the time of each pass and the instruction count after it, on standard error.")
     boolean timePasses;
 
     @Override
     public Integer call() throws IOException {
-        if (!level.equals("0")) {
-            throw new UsageException("-O" + level + " is not available yet: the optimiser has not landed (only -O0, the lifted IR)");
+        int optLevel = switch (level) {
+            case "0" -> 0;
+            case "1" -> 1;
+            case "2" -> 2;
+            default -> throw new UsageException("-O" + level + ": no such optimisation level (0, 1 or 2)");
+        };
+        if (printAfter != null && !printAfter.equals("all") && !Pipeline.passNames().contains(printAfter)) {
+            throw new UsageException("--print-after " + printAfter + ": no such pass (all, " + String.join(", ", Pipeline.passNames()) + ")");
         }
-        if (printAfter != null) throw new UsageException("--print-after is not available yet: the optimiser has not landed");
-        if (timePasses) throw new UsageException("--time-passes is not available yet: the optimiser has not landed");
+        if (printAfter != null && optLevel > 0 && !Pipeline.passes(optLevel).stream().anyMatch(p -> printAfter.equals("all") || p.name().equals(printAfter))) {
+            throw new UsageException("--print-after " + printAfter + ": the pass does not run at -O" + optLevel);
+        }
         InputFile in = InputFile.read(file, format, null);
         HelperProfile helpers = profile != null ? RunCommand.profileNamed(profile)
                 : in.kind() == InputFile.Kind.data ? HelperProfile.CONFORMANCE : HelperProfile.LINUX;
@@ -86,6 +99,16 @@ final class IrCommand implements Callable<Integer> {
                 continue;
             }
             if (many) out.println("; program " + p.name() + (p.section().isEmpty() ? "" : " (section " + p.section() + ")") + ", context " + kind.name().toLowerCase());
+            if (optLevel > 0) {
+                try {
+                    optimise(p, m, optLevel, out);
+                } catch (IllegalStateException e) {
+                    // The checker found the optimiser's output malformed: an optimiser bug, reported per program.
+                    System.err.println("ebpfc: " + file + ": program " + p.name() + ": " + e.getMessage().lines().findFirst().orElse(""));
+                    failed++;
+                    continue;
+                }
+            }
             out.print(IrPrinter.print(m));
             if (many) out.println();
             if (check) {
@@ -101,12 +124,34 @@ final class IrCommand implements Callable<Integer> {
         return failed == 0 ? EbpfcCommand.EXIT_OK : EbpfcCommand.EXIT_FAILED;
     }
 
+    /// Runs the pipeline of `optLevel` over `m`, printing after the chosen passes and timing them.
+    private void optimise(ProgramDef p, Module m, int optLevel, PrintStream out) {
+        PrintStream err = System.err;
+        if (timePasses) err.printf("; -O%d passes for %s: %d instructions lifted%n", optLevel, p.name(), instructions(m));
+        long[] total = {0};
+        PipelineListener listener = (pass, module, nanos) -> {
+            total[0] += nanos;
+            if (timePasses) err.printf(";   %-14s %9.3f ms  %6d instructions%n", pass.name(), nanos / 1e6, instructions(module));
+            if (printAfter != null && (printAfter.equals("all") || printAfter.equals(pass.name()))) {
+                out.println("; after " + pass.name());
+                out.print(IrPrinter.print(module));
+                out.println();
+            }
+        };
+        Pipeline.run(m, new PassContext(optLevel, check), listener);
+        if (timePasses) err.printf(";   %-14s %9.3f ms  %6d instructions%n", "total", total[0] / 1e6, instructions(m));
+        if (printAfter != null) out.println("; final");
+    }
+
+    private static int instructions(Module m) {
+        int n = 0;
+        for (var f : m.functions()) for (var b : f.blocks()) n += b.instructions().size();
+        return n;
+    }
+
     private static String summary(Module m) {
-        int blocks = 0, insts = 0;
-        for (var f : m.functions()) {
-            blocks += f.blocks().size();
-            for (var b : f.blocks()) insts += b.instructions().size();
-        }
-        return m.functions().size() + " functions, " + blocks + " blocks, " + insts + " instructions";
+        int blocks = 0;
+        for (var f : m.functions()) blocks += f.blocks().size();
+        return m.functions().size() + " functions, " + blocks + " blocks, " + instructions(m) + " instructions";
     }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/// `ebpfc ir` (lifted IR in the text format, `--check`, levels the optimiser will bring refused)
+/// `ebpfc ir` (lifted IR in the text format, `--check`, `-O1`/`-O2`, `--print-after`, `--time-passes`)
 /// and the `ir` engine behind `run` and `conformance`.
 class IrCommandTest {
     @Test
@@ -31,13 +31,41 @@ class IrCommandTest {
     }
 
     @Test
-    void acceptsO0AndRefusesTheOptimiserOptionsForNow() {
+    void optimisesAtO1AndO2() {
         String f = CliRunner.fixture("loop.v3.o").toString();
-        assertEquals(0, CliRunner.run("ir", "-O0", f).exit());
-        for (String[] args : new String[][]{{"ir", "-O1", f}, {"ir", "-O2", f}, {"ir", "--print-after", "all", f}, {"ir", "--time-passes", f}}) {
+        CliRunner.Result o0 = CliRunner.run("ir", "-O0", f);
+        assertEquals(0, o0.exit(), o0.err());
+        for (String level : new String[]{"-O1", "-O2"}) {
+            CliRunner.Result r = CliRunner.run("ir", level, "--check", f);
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.err().contains("well formed"), r.err());
+            assertTrue(r.out().lines().count() < o0.out().lines().count(), level + " did not shrink:\n" + r.out());
+        }
+    }
+
+    @Test
+    void printsAfterPassesAndTimesThem() {
+        String f = CliRunner.fixture("xdp_parse.v3.o").toString();
+        CliRunner.Result all = CliRunner.run("ir", "-O2", "--print-after", "all", "--time-passes", f);
+        assertEquals(0, all.exit(), all.err());
+        for (String pass : new String[]{"mem2reg", "sccp", "copy-prop", "dce", "gvn", "simplify-cfg"}) {
+            assertTrue(all.out().contains("; after " + pass), pass + " missing:\n" + all.out());
+            assertTrue(all.err().contains(pass), all.err());
+        }
+        assertTrue(all.err().contains(" ms "), all.err());
+        assertTrue(all.err().contains("total"), all.err());
+        CliRunner.Result one = CliRunner.run("ir", "-O1", "--print-after", "sccp", f);
+        assertEquals(0, one.exit(), one.err());
+        assertTrue(one.out().contains("; after sccp"), one.out());
+        assertFalse(one.out().contains("; after dce"), one.out());
+    }
+
+    @Test
+    void refusesUnknownLevelsAndPasses() {
+        String f = CliRunner.fixture("loop.v3.o").toString();
+        for (String[] args : new String[][]{{"ir", "-O3", f}, {"ir", "-O2", "--print-after", "nosuchpass", f}, {"ir", "-O1", "--print-after", "gvn", f}}) {
             CliRunner.Result r = CliRunner.run(args);
             assertEquals(2, r.exit(), String.join(" ", args));
-            assertTrue(r.err().contains("not available yet"), r.err());
             assertFalse(r.err().contains("Exception"), r.err());
         }
     }

@@ -2,6 +2,7 @@ package dev.ebpfc.ir.interp;
 
 import dev.ebpfc.frontend.object.BpfObject;
 import dev.ebpfc.frontend.object.ProgramDef;
+import dev.ebpfc.ir.Module;
 import dev.ebpfc.ir.lift.BpfFunctions;
 import dev.ebpfc.ir.lift.LiftException;
 import dev.ebpfc.ir.lift.Lifter;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /// The IR interpreter as an [Engine] (`ir`): lifts every program of the object (so tail calls can
 /// reach them by index) and runs the lifted IR. Like the bytecode interpreter it runs the static
@@ -52,22 +54,32 @@ public final class IrEngine implements Engine {
 
     /// An interpreter over every program of `object`, lifted for running program `entry`.
     public static IrInterpreter interpreter(BpfObject object, int entry, RuntimeOptions options) {
-        return interpreter(object, contextKind(object, entry, options), options);
+        return interpreter(object, entry, options, UnaryOperator.identity());
+    }
+
+    /// An interpreter over every program of `object`, lifted for running program `entry`, each
+    /// module then transformed by `optimise` (the optimiser's pipeline, for before/after tests).
+    public static IrInterpreter interpreter(BpfObject object, int entry, RuntimeOptions options, UnaryOperator<Module> optimise) {
+        return interpreter(object, contextKind(object, entry, options), options, optimise);
     }
 
     private static IrInterpreter interpreter(BpfObject object, ContextKind kind, RuntimeOptions options) {
+        return interpreter(object, kind, options, UnaryOperator.identity());
+    }
+
+    private static IrInterpreter interpreter(BpfObject object, ContextKind kind, RuntimeOptions options, UnaryOperator<Module> optimise) {
         List<IrProgram> programs = new ArrayList<>();
-        for (ProgramDef p : object.programs()) programs.add(lift(object, p, kind, options));
+        for (ProgramDef p : object.programs()) programs.add(lift(object, p, kind, options, optimise));
         return new IrInterpreter(programs, options.withContext(kind));
     }
 
-    private static IrProgram lift(BpfObject object, ProgramDef p, ContextKind kind, RuntimeOptions options) {
+    private static IrProgram lift(BpfObject object, ProgramDef p, ContextKind kind, RuntimeOptions options, UnaryOperator<Module> optimise) {
         if (options.staticCheck()) {
             String rejection = StaticCheck.check(p.program());
             if (rejection != null) return IrProgram.failed(ErrorKind.REJECTED, rejection);
         }
         try {
-            return IrProgram.of(Lifter.lift(p, object.maps(), kind, options.profile()), BpfFunctions.of(p).slots());
+            return IrProgram.of(optimise.apply(Lifter.lift(p, object.maps(), kind, options.profile())), BpfFunctions.of(p).slots());
         } catch (LiftException e) {
             return IrProgram.failed(e.kind == LiftException.Kind.UNSUPPORTED ? ErrorKind.UNSUPPORTED : ErrorKind.REJECTED, e.getMessage());
         }

@@ -15,14 +15,35 @@ public final class Pipeline {
     public static List<Pass> passes(int level) {
         return switch (level) {
             case 0 -> List.of();
-            case 1 -> List.of();
+            case 1 -> List.of(
+                    new StackSlotPromotion(),
+                    new CopyPropagation(),
+                    new SparseConditionalConstantPropagation(),
+                    new CopyPropagation(),
+                    new DeadCodeElimination(),
+                    new CfgSimplification(),
+                    new DeadCodeElimination());
             case 2 -> List.of(
+                    new StackSlotPromotion(),
+                    new CopyPropagation(),
+                    new SparseConditionalConstantPropagation(),
+                    // Inlining wants promoted callee frames; what it exposes is cleaned up below.
                     new Inliner(),
                     new HelperInlining(),
                     new RedundantLoadStoreElimination(),
-                    new ZeroExtensionElimination(),
+                    new GlobalValueNumbering(),
+                    new CopyPropagation(),
                     new Peepholes(),
-                    new LoopInvariantCodeMotion());
+                    new ZeroExtensionElimination(),
+                    new DeadCodeElimination(),
+                    new CfgSimplification(),
+                    new LoopInvariantCodeMotion(),
+                    // Merged blocks, threaded edges and inlined bodies expose more constants and redundancy.
+                    new SparseConditionalConstantPropagation(),
+                    new GlobalValueNumbering(),
+                    new CopyPropagation(),
+                    new DeadCodeElimination(),
+                    new CfgSimplification());
             default -> throw new IllegalArgumentException("no optimisation level " + level + " (0, 1, 2)");
         };
     }

@@ -33,7 +33,6 @@ final class FileTestActions {
 
     static Result run(String action, ParsedModule parsed) {
         Module m = parsed.module();
-        if (action.startsWith(PASS)) return new Result(lines(IrPrinter.print(runPass(action.substring(PASS.length()).strip(), m))), List.of());
         return switch (action) {
             case "print" -> new Result(lines(IrPrinter.print(m)), List.of());
             case "check" -> check(parsed);
@@ -41,26 +40,38 @@ final class FileTestActions {
             case "domtree" -> new Result(perFunction(m, FileTestActions::domtree), List.of());
             case "loops" -> new Result(perFunction(m, FileTestActions::loops), List.of());
             case "liveness" -> new Result(perFunction(m, FileTestActions::liveness), List.of());
+            case "O1", "O2" -> optimise(m, Pipeline.passes(action.charAt(1) - '0'));
+            case String s when s.startsWith("pass ") -> optimise(m, passesNamed(s.substring(5)));
             default -> throw new IllegalArgumentException("unknown test action '" + action + "'");
         };
     }
 
-    /// `pass NAME`: runs the one pipeline pass called NAME (linux helper numbering), checks the IR
-    /// and prints the module.
-    private static final String PASS = "pass ";
-
-    private static Module runPass(String name, Module m) {
-        Pass pass = Pipeline.passes(2).stream().filter(p -> p.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no pass '" + name + "' in the -O2 pipeline " + Pipeline.passNames()));
-        pass.run(m, new PassContext(2, true, HelperProfile.LINUX));
-        String errors = IrChecker.format(IrChecker.check(m));
-        if (!errors.isEmpty()) throw new AssertionError("IR malformed after pass " + name + ":\n" + errors + m);
-        return m;
+    static boolean isKnown(String action) {
+        if (action.startsWith("pass ")) return !passesNamed(action.substring(5)).isEmpty();
+        return List.of("print", "check", "cfg", "domtree", "loops", "liveness", "parse-error", "O1", "O2").contains(action);
     }
 
-    static boolean isKnown(String action) {
-        if (action.startsWith(PASS)) return true;
-        return List.of("print", "check", "cfg", "domtree", "loops", "liveness", "parse-error").contains(action);
+    /// `pass a, b`: the optimiser's passes named, in that order (unknown names make the list empty).
+    private static List<Pass> passesNamed(String names) {
+        List<Pass> out = new ArrayList<>();
+        for (String n : names.split(",")) {
+            Pass p = Pipeline.passes(2).stream().filter(x -> x.name().equals(n.strip())).findFirst().orElse(null);
+            if (p == null) return List.of();
+            out.add(p);
+        }
+        return out;
+    }
+
+    /// Runs `passes`, checking the IR after each, and prints the result.
+    private static Result optimise(Module m, List<Pass> passes) {
+        // Linux helper numbering, so helper inlining knows bpf_map_lookup_elem.
+        PassContext context = new PassContext(2, true, HelperProfile.LINUX);
+        for (Pass p : passes) {
+            p.run(m, context);
+            List<CheckError> errors = IrChecker.check(m);
+            if (!errors.isEmpty()) throw new AssertionError("IR malformed after " + p.name() + ":\n" + IrChecker.format(errors) + IrPrinter.print(m));
+        }
+        return new Result(lines(IrPrinter.print(m)), List.of());
     }
 
     private static Result check(ParsedModule parsed) {
