@@ -13,10 +13,12 @@ import java.io.ByteArrayOutputStream;
 /// mov    r10, [rsp]
 /// mov    [r11+64], r10          ; return address: the slot of the call, for messages
 /// mov    qword [r11], 0         ; state = continue
-/// sub    rsp, 8                 ; the caller's call left rsp ≡ 8 (mod 16): realign
+/// push   rdi, rsi, rdx, rcx, r8 ; BPF r1–r5 survive the call, as in the interpreter (the
+///                               ; helper-call trace records them at the next call); five
+///                               ; pushes also realign rsp, which the caller's call left ≡ 8 (mod 16)
 /// movabs r11, stub
 /// call   r11                    ; Java (arguments still in rdi…r9)
-/// add    rsp, 8
+/// pop    r8, rcx, rdx, rsi, rdi
 /// movabs r11, control
 /// cmp    qword [r11], 0
 /// jne    1f
@@ -48,10 +50,10 @@ public final class X86HostTrampoline {
         bytes(b, 0x4C, 0x8B, 0x14, 0x24);                // mov r10, [rsp]
         bytes(b, 0x4D, 0x89, 0x53, RETURN_ADDRESS);      // mov [r11+64], r10
         bytes(b, 0x49, 0xC7, 0x03, 0, 0, 0, 0);          // mov qword [r11], 0
-        bytes(b, 0x48, 0x83, 0xEC, 0x08);                // sub rsp, 8
+        bytes(b, 0x57, 0x56, 0x52, 0x51, 0x41, 0x50);    // push rdi, rsi, rdx, rcx, r8
         movabsR11(b, stub);
         bytes(b, 0x41, 0xFF, 0xD3);                      // call r11
-        bytes(b, 0x48, 0x83, 0xC4, 0x08);                // add rsp, 8
+        bytes(b, 0x41, 0x58, 0x59, 0x5A, 0x5E, 0x5F);    // pop r8, rcx, rdx, rsi, rdi
         movabsR11(b, control);
         bytes(b, 0x49, 0x83, 0x3B, 0x00);                // cmp qword [r11], 0
         bytes(b, 0x75, 0x01);                            // jne +1
