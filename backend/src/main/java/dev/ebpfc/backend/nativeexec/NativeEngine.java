@@ -75,6 +75,10 @@ public final class NativeEngine implements Engine, AutoCloseable {
     private static final FunctionDescriptor FIVE = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
     private static final MethodHandle HELPER_UPCALL, RUNTIME_UPCALL;
+    /// Helpers that read or write a map's value bytes directly rather than through
+    /// [dev.ebpfc.runtime.memory.Memory] (see the runtime's maps and helpers).
+    private static final java.util.Set<String> DIRECT_REGION_ACCESS = java.util.Set.of("map_update_elem", "ringbuf_output",
+            "ringbuf_reserve", "ringbuf_submit", "ringbuf_discard");
 
     static {
         try {
@@ -507,15 +511,19 @@ public final class NativeEngine implements Engine, AutoCloseable {
             int slot = callSlot();
             env.mapFramesUpTo(depth());
             long[] a = {toLayout(a1), toLayout(a2), toLayout(a3), toLayout(a4), toLayout(a5)};
-            for (long v : a) {
-                // Helpers that reach a map's or a pointed-to region's bytes without the memory
-                // interface (map updates, ring buffer commits) find them current.
-                BpfMap m = env.maps().byHandle(v);
-                touch(m != null && m.region() != null ? mirrorAt(m.region().base) : mirrorAt(v), true);
+            Helper h = env.options().profile().get(id);
+            if (h != null && DIRECT_REGION_ACCESS.contains(h.name())) {
+                // These reach a map's bytes without the memory interface (an update's arraycopy,
+                // a ring buffer's headers and records): the map named by a handle, or pointed
+                // into, is brought up to date both ways. Everything else a helper reads or
+                // writes goes through SyncedMemory, so lookups and deletes copy nothing.
+                for (long v : a) {
+                    BpfMap m = env.maps().byHandle(v);
+                    touch(m != null && m.region() != null ? mirrorAt(m.region().base) : mirrorAt(v), true);
+                }
             }
             HelperOutcome out = env.callHelper(id, a[0], a[1], a[2], a[3], a[4]);
             settle();
-            Helper h = env.options().profile().get(id);
             boolean pointer = h != null && (h.name().equals("map_lookup_elem") || h.name().equals("ringbuf_reserve"));
             return finish(out, slot, pointer);
         }
