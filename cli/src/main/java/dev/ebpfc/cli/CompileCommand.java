@@ -4,6 +4,8 @@ import dev.ebpfc.backend.CompileOptions;
 import dev.ebpfc.backend.CompiledProgram;
 import dev.ebpfc.backend.PoolEntry;
 import dev.ebpfc.backend.Target;
+import dev.ebpfc.backend.arm64.Arm64Target;
+import dev.ebpfc.backend.riscv64.Riscv64Target;
 import dev.ebpfc.backend.elf.ElfObjectWriter;
 import dev.ebpfc.backend.nativeexec.NativeEngine;
 import dev.ebpfc.backend.x86_64.X86Target;
@@ -89,12 +91,13 @@ final class CompileCommand implements Callable<Integer> {
     static Target target(String name) {
         return switch (name) {
             case "x86_64", "x86-64", "amd64" -> new X86Target();
-            case "arm64", "aarch64", "riscv64" -> throw new UsageException("target " + name + " is not available yet: its code generator has not landed (available: x86_64)");
+            case "arm64", "aarch64" -> new Arm64Target();
+            case "riscv64" -> new Riscv64Target();
             default -> throw new UsageException("unknown target '" + name + "' (x86_64, arm64, riscv64)");
         };
     }
 
-    /// The listing with a header naming the program and how to call it.
+    /// The listing with a header naming the program and how to call it (in the ISA's own objdump syntax).
     static String listing(ProgramDef def, CompiledProgram code) {
         return "; " + def.name() + ": " + code.target() + " code, entry at 0x" + Integer.toHexString(code.entryOffset())
                 + ", unwind at 0x" + Integer.toHexString(code.unwindOffset()) + ", pool at 0x" + Integer.toHexString(code.poolOffset())

@@ -15,8 +15,18 @@ import java.nio.file.NoSuchFileException;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Compiles eBPF bytecode to native code for x86_64, ARM64 and RISC-V64.",
-        subcommands = {DemoCommand.class, AsmCommand.class, DisasmCommand.class, RunCommand.class, IrCommand.class, CompileCommand.class, ConformanceCommand.class, PluginCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            AsmCommand.class,
+            DisasmCommand.class,
+            RunCommand.class,
+            IrCommand.class,
+            CompileCommand.class,
+            ConformanceCommand.class,
+            FuzzCommand.class,
+            PluginCommand.class,
+            CommandLine.HelpCommand.class,
+        })
 public final class EbpfcCommand implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;

@@ -10,23 +10,26 @@ import dev.ebpfc.runtime.interp.InterpreterEngine;
 import java.util.List;
 
 /// The engines `--engine` can name: the reference interpreter, the IR interpreter (the lifted
-/// program), compiled code under emulation (`x86_64`, -O0) and x86_64 -O0 code run natively on
-/// the host (`native`). arm64 and riscv64 join this list as their backends land.
+/// program), compiled code under emulation (`x86_64`, `arm64`, `riscv64`, -O0) and x86_64 -O0
+/// code run natively on the host (`native`).
 final class Engines {
     private Engines() {
     }
 
-    static final List<String> NAMES = List.of("interp", "ir", "x86_64", "native");
+    static final List<String> NAMES = List.of("interp", "ir", "x86_64", "arm64", "riscv64", "native");
+
+    /// Engines that run the program's own memory accesses unchecked (a wild access can corrupt or
+    /// end the process): never given generated programs by `fuzz`.
+    static final List<String> UNCHECKED = List.of("native");
 
     static Engine byName(String name) {
         return switch (name) {
             case "interp" -> new InterpreterEngine();
             case "ir" -> new IrEngine();
             case "x86_64" -> EmulatedEngine.x86_64();
+            case "arm64" -> EmulatedEngine.arm64();
+            case "riscv64" -> EmulatedEngine.riscv64();
             case "native" -> nativeEngine();
-            case "arm64", "riscv64" ->
-                    throw new UsageException("engine '" + name + "' is not available yet: its code generator has not landed (available: "
-                            + String.join(", ", NAMES) + ")");
             default -> throw new UsageException("unknown engine '" + name + "' (available: " + String.join(", ", NAMES) + ")");
         };
     }
