@@ -1,5 +1,7 @@
 package dev.ebpfc.cli;
 
+import dev.ebpfc.backend.nativeexec.NativeEngine;
+import dev.ebpfc.backend.x86_64.X86Target;
 import dev.ebpfc.emulator.EmulatedEngine;
 import dev.ebpfc.ir.interp.IrEngine;
 import dev.ebpfc.runtime.Engine;
@@ -8,13 +10,17 @@ import dev.ebpfc.runtime.interp.InterpreterEngine;
 import java.util.List;
 
 /// The engines `--engine` can name: the reference interpreter, the IR interpreter (the lifted
-/// program) and compiled code under emulation (`x86_64`, `arm64`, `riscv64`, -O0). Native
-/// host execution joins this list when it lands.
+/// program), compiled code under emulation (`x86_64`, `arm64`, `riscv64`, -O0) and x86_64 -O0
+/// code run natively on the host (`native`).
 final class Engines {
     private Engines() {
     }
 
-    static final List<String> NAMES = List.of("interp", "ir", "x86_64", "arm64", "riscv64");
+    static final List<String> NAMES = List.of("interp", "ir", "x86_64", "arm64", "riscv64", "native");
+
+    /// Engines that run the program's own memory accesses unchecked (a wild access can corrupt or
+    /// end the process): never given generated programs by `fuzz`.
+    static final List<String> UNCHECKED = List.of("native");
 
     static Engine byName(String name) {
         return switch (name) {
@@ -23,10 +29,17 @@ final class Engines {
             case "x86_64" -> EmulatedEngine.x86_64();
             case "arm64" -> EmulatedEngine.arm64();
             case "riscv64" -> EmulatedEngine.riscv64();
-            case "native" ->
-                    throw new UsageException("engine '" + name + "' is not available yet: its code generator has not landed (available: "
-                            + String.join(", ", NAMES) + ")");
+            case "native" -> nativeEngine();
             default -> throw new UsageException("unknown engine '" + name + "' (available: " + String.join(", ", NAMES) + ")");
         };
+    }
+
+    /// x86_64 -O0 code run on this machine; refused with one line on other hosts.
+    private static Engine nativeEngine() {
+        if (!NativeEngine.hostSupported()) {
+            throw new UsageException("engine 'native' runs x86_64 code on the host, and this host is " + System.getProperty("os.name")
+                    + " " + System.getProperty("os.arch") + " (use --engine x86_64 to emulate)");
+        }
+        return new NativeEngine(new X86Target());
     }
 }

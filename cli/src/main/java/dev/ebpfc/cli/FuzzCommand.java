@@ -152,10 +152,14 @@ final class FuzzCommand implements Callable<Integer> {
         List<String> list = new ArrayList<>();
         if (engines == null) {
             list.add("interp");
-            for (String n : Engines.NAMES) if (!n.equals("interp")) list.add(n);
+            for (String n : Engines.NAMES) if (!n.equals("interp") && !Engines.UNCHECKED.contains(n)) list.add(n);
         } else {
             for (String n : engines) {
                 if (n.isBlank()) throw new UsageException("--engines: empty engine name in '" + String.join(",", engines) + "'");
+                if (Engines.UNCHECKED.contains(n.strip())) {
+                    throw new UsageException("--engines: '" + n.strip() + "' does not check the program's memory accesses, and generated programs may"
+                            + " make wild ones (fuzz the same code under emulation: x86_64)");
+                }
                 list.add(n.strip());
             }
         }

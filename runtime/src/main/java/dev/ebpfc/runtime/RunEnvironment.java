@@ -23,6 +23,7 @@ import dev.ebpfc.runtime.memory.Region;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /// The world of one run, shared by every engine so that all of them build the same memory, call
 /// helpers the same way and report the same [ExecutionResult]: the address space of
@@ -45,13 +46,20 @@ public final class RunEnvironment {
     private final List<HelperCall> trace = new ArrayList<>();
 
     public RunEnvironment(ContextKind kind, MapSet maps, RunInput input, RuntimeOptions options) {
+        this(kind, maps, input, options, UnaryOperator.identity());
+    }
+
+    /// As above, with the memory helpers see wrapped by `helperMemory` (given the address space):
+    /// an engine whose program memory lives elsewhere (native execution) brings a region's bytes
+    /// up to date before a helper touches them. Engines and the interpreter keep using [#space].
+    public RunEnvironment(ContextKind kind, MapSet maps, RunInput input, RuntimeOptions options, UnaryOperator<Memory> helperMemory) {
         this.options = options;
         this.maps = maps;
         this.context = new ProgramContext(kind, input);
         context.mapInto(space);
         for (BpfMap m : maps.all()) if (m.region() != null) space.map(m.region());
         space.map(frame(0));
-        this.env = new HelperEnvironment(space, maps, context, options.helpers());
+        this.env = new HelperEnvironment(helperMemory.apply(space), maps, context, options.helpers());
     }
 
     /// The context kind of a run: the options' choice, else what the entry program's section

@@ -1,0 +1,45 @@
+package dev.ebpfc.backend.x86_64.nativeexec;
+
+import dev.ebpfc.backend.nativeexec.NativeEngine;
+import dev.ebpfc.backend.x86_64.X86Target;
+import dev.ebpfc.runtime.conformance.ConformanceCase;
+import dev.ebpfc.runtime.conformance.ConformanceRunner;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/// x86_64 -O0 code run natively on the host against the public bpf_conformance suite: every test
+/// passes, as on the interpreter and under emulation.
+class NativeConformanceTest {
+    static Path suite() {
+        String dir = System.getProperty("ebpfc.conformance.dir");
+        Path p = dir == null ? null : Path.of(dir);
+        if (p == null || !Files.isDirectory(p.resolve("tests"))) {
+            throw new AssertionError("bpf_conformance data not found at " + p + "; set -Debpfc.conformance.dir or EBPFC_CONFORMANCE (see README)");
+        }
+        return p;
+    }
+
+    @Test
+    void everyTestPasses() {
+        List<Path> files = ConformanceRunner.collect(List.of(suite().resolve("tests")));
+        assertEquals(313, files.size(), "the suite has 313 tests");
+        try (NativeEngine engine = new NativeEngine(new X86Target())) {
+            ConformanceRunner runner = new ConformanceRunner(engine);
+            StringBuilder failures = new StringBuilder();
+            int failed = 0;
+            for (Path f : files) {
+                ConformanceCase c = runner.run(f);
+                if (!c.passed()) {
+                    failed++;
+                    failures.append(c.file()).append(": ").append(c.detail()).append('\n');
+                }
+            }
+            assertEquals("", failures.toString(), failed + " of " + files.size() + " failed");
+        }
+    }
+}
