@@ -19,12 +19,20 @@ import java.util.TreeSet;
 /// for its whole life, else a caller-saved register free for its whole life, else a callee-saved
 /// one. If none is free for the whole interval, the interval ending furthest away among the current
 /// one and the active intervals whose register would do is spilled to a frame slot for its whole
-/// life (no splitting yet: the emitter reloads spilled operands through scratch registers).
+/// life (no splitting yet: the emitter reloads spilled operands through scratch registers). Spill
+/// slots are shared by intervals that do not interfere.
 public final class LinearScan {
     private LinearScan() {
     }
 
     public static Allocation allocate(MachineFunction f, RegisterSet regs) {
+        for (var b : f.blocks()) {
+            for (var e : b.succs()) {
+                if (e.target() < 0 || e.target() >= f.blocks().size() || e.args().size() != f.block(e.target()).params().size()) {
+                    throw new IllegalArgumentException(b + " -> mblock" + e.target() + e.args() + " does not match the target's parameters");
+                }
+            }
+        }
         LiveIntervals live = new LiveIntervals(f);
         int n = live.vregCount();
         Location[] loc = new Location[n];
@@ -40,7 +48,7 @@ public final class LinearScan {
             else loc[v] = new Location.InReg(order.getFirst()); // never live: any register will do
         }
         List<Integer> active = new ArrayList<>(), inactive = new ArrayList<>();
-        int slots = 0;
+        List<List<LiveIntervals.Interval>> slots = new ArrayList<>(); // the intervals in each slot
         TreeSet<Integer> usedCallee = new TreeSet<>();
 
         while (!unhandled.isEmpty()) {
@@ -105,14 +113,33 @@ public final class LinearScan {
                 int r = regOf[victim];
                 active.remove((Integer) victim);
                 regOf[victim] = -1;
-                loc[victim] = new Location.InSlot(slots++);
+                loc[victim] = spillSlot(live.of(Reg.v(victim)), slots);
                 assign(cur, r, regOf, loc, regs, usedCallee);
                 active.add(cur);
             } else {
-                loc[cur] = new Location.InSlot(slots++);
+                loc[cur] = spillSlot(ci, slots);
             }
         }
-        return new Allocation(loc, slots, usedCallee, regs, f);
+        return new Allocation(loc, slots.size(), usedCallee, regs, f);
+    }
+
+    /// A frame slot no interference-free interval already holds, reusing slots where possible.
+    private static Location spillSlot(LiveIntervals.Interval i, List<List<LiveIntervals.Interval>> slots) {
+        for (int s = 0; s < slots.size(); s++) {
+            boolean free = true;
+            for (LiveIntervals.Interval o : slots.get(s)) {
+                if (o.firstIntersection(i) >= 0) {
+                    free = false;
+                    break;
+                }
+            }
+            if (free) {
+                slots.get(s).add(i);
+                return new Location.InSlot(s);
+            }
+        }
+        slots.add(new ArrayList<>(List.of(i)));
+        return new Location.InSlot(slots.size() - 1);
     }
 
     private static void assign(int v, int reg, int[] regOf, Location[] loc, RegisterSet regs, TreeSet<Integer> usedCallee) {

@@ -188,8 +188,27 @@ class LinearScanTest {
 
     static Allocation check(MachineFunction f) {
         Allocation a = LinearScan.allocate(f, REGS);
+        noInterferingValuesShareALocation(f, a);
         assertEquals(runVirtual(f), new Machine(a).run(f), () -> f + "\n" + java.util.Arrays.toString(a.locations()));
         return a;
+    }
+
+    /// Independent of execution: intervals that overlap never get the same location, and no value
+    /// sits in a register during a fixed use or clobber of that register.
+    static void noInterferingValuesShareALocation(MachineFunction f, Allocation a) {
+        LiveIntervals live = new LiveIntervals(f);
+        for (int x = 0; x < f.vregCount(); x++) {
+            LiveIntervals.Interval ix = live.of(Reg.v(x));
+            if (ix.ranges().isEmpty()) continue;
+            for (int y = x + 1; y < f.vregCount(); y++) {
+                if (a.of(Reg.v(x)).equals(a.of(Reg.v(y))) && ix.firstIntersection(live.of(Reg.v(y))) >= 0) {
+                    throw new AssertionError("v" + x + " and v" + y + " interfere in " + a.of(Reg.v(x)) + "\n" + f);
+                }
+            }
+            if (a.of(Reg.v(x)) instanceof Location.InReg(int r)) {
+                assertTrue(live.fixedOf(r).firstIntersection(ix) < 0, "v" + x + " in p" + r + " across a fixed use\n" + f);
+            }
+        }
     }
 
     @Test
@@ -211,6 +230,31 @@ class LinearScanTest {
         b.add(ret(acc));
         Allocation a = check(f);
         assertTrue(a.spilledCount() >= 6, "10 live values, 4 registers: " + a.spilledCount());
+    }
+
+    @Test
+    void spillSlotsAreReusedByLaterPressure() {
+        MachineFunction f = new MachineFunction();
+        MachineBlock b = f.newBlock();
+        Reg carry = null;
+        for (int phase = 0; phase < 3; phase++) {
+            List<Reg> vs = new ArrayList<>();
+            for (int k = 0; k < 8; k++) {
+                Reg v = f.newVReg();
+                b.add(li(v, phase * 100 + k));
+                vs.add(v);
+            }
+            Reg acc = carry == null ? vs.getFirst() : carry;
+            for (int k = carry == null ? 1 : 0; k < 8; k++) {
+                Reg s = f.newVReg();
+                b.add(add(s, acc, vs.get(k)));
+                acc = s;
+            }
+            carry = acc;
+        }
+        b.add(ret(carry));
+        Allocation a = check(f);
+        assertTrue(a.slotCount() < a.spilledCount(), a.slotCount() + " slots for " + a.spilledCount() + " spilled values");
     }
 
     @Test
