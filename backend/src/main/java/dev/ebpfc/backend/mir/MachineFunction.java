@@ -1,0 +1,46 @@
+package dev.ebpfc.backend.mir;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/// A function in machine form: blocks in layout order (block `i` has id `i`; block 0 is the entry)
+/// and the number of virtual registers. Physical registers are only used as short-lived fixed
+/// constraints inside one block (the selector copies into and out of them around the constrained
+/// instruction); they are never live across a block boundary.
+public final class MachineFunction {
+    private final List<MachineBlock> blocks = new ArrayList<>();
+    private int vregs;
+
+    public MachineBlock newBlock() {
+        MachineBlock b = new MachineBlock(blocks.size());
+        blocks.add(b);
+        return b;
+    }
+
+    public Reg.VReg newVReg() {
+        return new Reg.VReg(vregs++);
+    }
+
+    public int vregCount() {
+        return vregs;
+    }
+
+    public List<MachineBlock> blocks() {
+        return blocks;
+    }
+
+    public MachineBlock block(int id) {
+        return blocks.get(id);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        for (MachineBlock b : blocks) {
+            sb.append(b).append(b.params()).append(":\n");
+            for (MachineInst i : b.insts()) sb.append("    ").append(i).append('\n');
+            for (MachineBlock.Edge e : b.succs()) sb.append("    -> mblock").append(e.target()).append(e.args()).append('\n');
+        }
+        return sb.toString();
+    }
+}
