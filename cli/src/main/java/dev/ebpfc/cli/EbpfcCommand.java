@@ -15,7 +15,7 @@ import java.nio.file.NoSuchFileException;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Compiles eBPF bytecode to native code for x86_64, ARM64 and RISC-V64.",
-        subcommands = {DemoCommand.class, AsmCommand.class, DisasmCommand.class, RunCommand.class, IrCommand.class, ConformanceCommand.class, PluginCommand.class,
+        subcommands = {DemoCommand.class, AsmCommand.class, DisasmCommand.class, RunCommand.class, IrCommand.class, VerifyCommand.class, ConformanceCommand.class, PluginCommand.class,
             CommandLine.HelpCommand.class})
 public final class EbpfcCommand implements Runnable {
     public static final int EXIT_OK = 0;
