@@ -48,6 +48,7 @@ final class Names {
             case Insn.Alu a when op instanceof Instruction.Binary x -> x.a() == operand ? a.dst() : a.src() instanceof Reg r ? r : null;
             case Insn.Alu a -> a.dst();
             case Insn.Endian e -> e.dst();
+            case Insn.CallIndirect c -> c.target();
             case Insn.Jump j when op instanceof Instruction.Branch x -> x.a() == operand ? j.dst() : j.src() instanceof Reg r ? r : null;
             default -> null;
         };
