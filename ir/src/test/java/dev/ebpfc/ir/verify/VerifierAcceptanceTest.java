@@ -75,6 +75,17 @@ class VerifierAcceptanceTest {
         assertEquals(List.of(), wrong);
     }
 
+    /// The load balancer, the largest program: its cost stays bounded (warm JVM, fifth run).
+    @Test
+    void loadBalancerCost() throws IOException {
+        BpfObject obj = ObjectLoader.load(root().resolve("bench/programs/obj/xdp_lb.o"));
+        VerifierResult r = null;
+        for (int i = 0; i < 5; i++) r = verify(obj, obj.programs().getFirst());
+        System.out.printf("xdp_lb: %d IR instructions interpreted, %d block states, %.1f ms%n", r.instructions(), r.states(), r.nanos() / 1e6);
+        assertTrue(r.accepted(), r.summary());
+        assertTrue(r.states() < 20_000, r.states() + " states");
+    }
+
     @Test
     void conformanceProgramsAreAcceptedInTrustedMode() {
         String dir = System.getProperty("ebpfc.conformance.dir");
