@@ -55,8 +55,7 @@ final class HelperPrototypes {
     }
 
     /// One helper: its arguments (r1…), what it returns, the map types its map argument accepts
-    /// (empty: any map that holds values), whether it moves the packet, and how many further
-    /// arguments of any kind it takes (`trace_printk`).
+    /// (empty: any map that holds values), and whether it moves the packet.
     record Prototype(String name, List<Arg> args, Ret ret, Set<MapType> mapTypes, boolean changesPacket) {
     }
 
