@@ -21,6 +21,7 @@ import java.nio.file.NoSuchFileException;
             DisasmCommand.class,
             RunCommand.class,
             IrCommand.class,
+            VerifyCommand.class,
             CompileCommand.class,
             ConformanceCommand.class,
             FuzzCommand.class,

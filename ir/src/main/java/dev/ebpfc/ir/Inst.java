@@ -11,6 +11,8 @@ public final class Inst {
     private Instruction op;
     private final Value result;
     private Block block;
+    /// The bytecode slot this instruction was lifted from, or -1.
+    private int slot = -1;
 
     Inst(Instruction op, Value result) {
         this.op = Objects.requireNonNull(op);
@@ -31,6 +33,16 @@ public final class Inst {
     /// The block holding this instruction, or null when detached.
     public Block block() {
         return block;
+    }
+
+    /// The bytecode slot of the BPF instruction this one was lifted from (for messages that name
+    /// the source), or -1 when it has none: made by a pass, parsed from text, or lifter glue.
+    public int slot() {
+        return slot;
+    }
+
+    public void setSlot(int slot) {
+        this.slot = slot;
     }
 
     public boolean isTerminator() {

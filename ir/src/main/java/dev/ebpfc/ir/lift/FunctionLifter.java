@@ -15,6 +15,7 @@ import dev.ebpfc.ir.BinaryOp;
 import dev.ebpfc.ir.Block;
 import dev.ebpfc.ir.BlockCall;
 import dev.ebpfc.ir.Function;
+import dev.ebpfc.ir.Inst;
 import dev.ebpfc.ir.FunctionBuilder;
 import dev.ebpfc.ir.Instruction;
 import dev.ebpfc.ir.Type;
@@ -60,6 +61,8 @@ final class FunctionLifter {
     private final Function function;
     private final FunctionBuilder fb;
     private final Map<Block, Exit> exits = new IdentityHashMap<>();
+    /// The slot of each block's last BPF instruction, which its terminator is lifted from.
+    private final Map<Block, Integer> exitSlots = new IdentityHashMap<>();
     private SsaBuilder ssa;
     private Block[] blockOf;
     private Block current;
@@ -111,15 +114,19 @@ final class FunctionLifter {
         Exit exit = null;
         for (int i = b.first; i <= b.last; i++) {
             Insn insn = program.get(i);
+            int before = current.instructions().size();
             try {
                 exit = translate(i, insn, b);
             } catch (IllegalStateException | IllegalArgumentException e) {
                 throw new IllegalStateException("slot " + program.slot(i) + " (" + insn + "): " + e.getMessage(), e);
             }
+            List<Inst> placed = current.instructions();
+            for (int k = before; k < placed.size(); k++) placed.get(k).setSlot(program.slot(i));
             set = RegisterFlow.transfer(insn, set);
         }
         if (exit == null) exit = new Goto(blockOf[b.succs[0]]);
         exits.put(current, exit);
+        exitSlots.put(current, program.slot(b.last));
         List<Block> succ = new ArrayList<>(2);
         for (int s : b.succs) if (!succ.contains(blockOf[s])) succ.add(blockOf[s]);
         ssa.filled(current, succ);
@@ -127,12 +134,13 @@ final class FunctionLifter {
 
     private void emitTerminator(Block b) {
         fb.switchTo(b);
-        switch (exits.get(b)) {
-            case Goto(Block t) -> fb.insert(new Instruction.Jump(edge(b, t)));
-            case CondJump(Cond c, Width w, Value x, Value y, Block t, Block f) ->
-                    fb.branch(c, w, ssa.resolve(x), ssa.resolve(y), edge(b, t), edge(b, f));
+        Inst t = switch (exits.get(b)) {
+            case Goto(Block target) -> fb.insert(new Instruction.Jump(edge(b, target)));
+            case CondJump(Cond c, Width w, Value x, Value y, Block ifTrue, Block ifFalse) ->
+                    fb.branch(c, w, ssa.resolve(x), ssa.resolve(y), edge(b, ifTrue), edge(b, ifFalse));
             case Ret(Value v) -> fb.ret(ssa.resolve(v));
-        }
+        };
+        t.setSlot(exitSlots.getOrDefault(b, -1));
     }
 
     private BlockCall edge(Block from, Block to) {
