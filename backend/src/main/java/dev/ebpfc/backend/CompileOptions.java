@@ -2,13 +2,18 @@ package dev.ebpfc.backend;
 
 import dev.ebpfc.runtime.memory.MemoryLayout;
 
-/// How to compile: the optimisation level and the distance between the stack frames of
-/// consecutive call depths. Later flags (constant blinding, for example) join this record.
+/// How to compile: the optimisation level, the distance between the stack frames of consecutive
+/// call depths, and ISA feature flags. Later flags (constant blinding, for example) join this
+/// record.
 ///
 /// `frameStride` is what a local call adds to r10: 2^28 under [MemoryLayout], where each depth's
 /// frame sits in its own window; native execution may pick a smaller stride for a contiguous
 /// stack. It must be positive, a multiple of 16, and fit a signed 32-bit immediate.
-public record CompileOptions(Level level, long frameStride) {
+///
+/// `lse`: ARM64 only (other targets ignore it). Atomics use the FEAT_LSE instructions (`ldadd`,
+/// `ldset`, `ldclr`, `ldeor`, `swp`, `casal`, Armv8.1) instead of `ldaxr`/`stlxr` loops, which
+/// every Armv8.0 core runs.
+public record CompileOptions(Level level, long frameStride, boolean lse) {
     public enum Level {
         /// Direct per-instruction translation with a fixed register map.
         O0,
@@ -23,5 +28,15 @@ public record CompileOptions(Level level, long frameStride) {
         if (frameStride <= 0 || frameStride > Integer.MAX_VALUE || frameStride % 16 != 0) {
             throw new IllegalArgumentException("frame stride " + frameStride + " must be a positive multiple of 16 below 2^31");
         }
+    }
+
+    /// Without ISA feature flags (baseline instructions only).
+    public CompileOptions(Level level, long frameStride) {
+        this(level, frameStride, false);
+    }
+
+    /// The same options with FEAT_LSE atomics on ARM64 switched on or off.
+    public CompileOptions withLse(boolean lse) {
+        return new CompileOptions(level, frameStride, lse);
     }
 }

@@ -97,6 +97,22 @@ public final class EmulatedEngine implements Engine {
         return new EmulatedEngine("x86_64", new X86EmulatedIsa(), CompileOptions.O0);
     }
 
+    /// The ARM64 -O0 engine (`arm64`), with LL/SC atomics: Unicorn 2.0.1's default AArch64 CPU
+    /// (Cortex-A72, Armv8.0) has no FEAT_LSE and raises an undefined-instruction exception on it.
+    public static EmulatedEngine arm64() {
+        return new EmulatedEngine("arm64", new Arm64EmulatedIsa(), CompileOptions.O0);
+    }
+
+    /// ARM64 -O0 with FEAT_LSE atomics (`arm64-lse`), on Unicorn's `max` AArch64 CPU model.
+    public static EmulatedEngine arm64Lse() {
+        return new EmulatedEngine("arm64-lse", new Arm64EmulatedIsa(true), CompileOptions.O0.withLse(true));
+    }
+
+    /// The RISC-V64 -O0 engine (`riscv64`).
+    public static EmulatedEngine riscv64() {
+        return new EmulatedEngine("riscv64", new Riscv64EmulatedIsa(), CompileOptions.O0);
+    }
+
     @Override
     public String name() {
         return name;
@@ -155,7 +171,7 @@ public final class EmulatedEngine implements Engine {
                 loaded = null;
             }
         }
-        uc = Unicorn.open(isa.arch());
+        uc = isa.cpuModel() < 0 ? Unicorn.open(isa.arch()) : Unicorn.open(isa.arch(), isa.cpuModel());
         pageSize = uc.pageSize();
         uc.memMap(isa.stackBase(), isa.stackSize(), Unicorn.PROT_READ | Unicorn.PROT_WRITE);
         for (int d = 0; d < MemoryLayout.MAX_FRAMES; d++) {
@@ -312,7 +328,8 @@ public final class EmulatedEngine implements Engine {
             // After a helper Java and the emulator agree; after anything else the emulator is ahead.
             copyOut();
             if (stopKind != null) {
-                long r0 = stopKind == ErrorKind.NONE || stopKind == ErrorKind.UNWIND ? (stopHasR0 ? stopR0 : uc.regRead(isa.returnRegister())) : 0;
+                // BPF r0, which is not the return register at a trap on every ISA (ARM64 keeps it in x7).
+                long r0 = stopKind == ErrorKind.NONE || stopKind == ErrorKind.UNWIND ? (stopHasR0 ? stopR0 : uc.regRead(isa.bpfRegister(0))) : 0;
                 return env.result(r0, stopKind, "slot " + stopSlot + ": " + stopMessage, stopSlot, -1);
             }
             if (err == UnicornError.OK && pc == sentinelAddress()) {
@@ -439,9 +456,11 @@ public final class EmulatedEngine implements Engine {
 
         void finish(HelperOutcome out, int slot) {
             if (out.returned()) {
-                uc.regWrite(isa.returnRegister(), out.r0());
+                // Clobbered arguments first: where the return register is also BPF r1 (ARM64 x0,
+                // RISC-V a0) the code expects the result there, and r1 is dead after a call in BPF.
                 long[] clobber = out.clobber();
                 if (clobber != null) for (int i = 0; i < 5; i++) uc.regWrite(isa.bpfRegister(i + 1), clobber[i]);
+                uc.regWrite(isa.returnRegister(), out.r0());
             }
             if (out.stop() != null) {
                 stopHasR0 = out.returned();

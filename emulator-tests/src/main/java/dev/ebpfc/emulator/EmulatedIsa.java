@@ -16,6 +16,12 @@ import dev.ebpfc.emulator.unicorn.UnicornReg;
 public interface EmulatedIsa {
     UnicornArch arch();
 
+    /// The Unicorn CPU model to emulate (`uc_cpu_*` of the architecture's header), or -1 for
+    /// Unicorn's default.
+    default int cpuModel() {
+        return -1;
+    }
+
     /// The code generator whose output this describes.
     Target target();
 

@@ -29,6 +29,13 @@ public final class Module {
         functions.add(f);
     }
 
+    /// Removes `f`, which must not be the entry; calls and addresses naming it are the caller's to
+    /// remove first (the checker reports any that remain).
+    public void removeFunction(Function f) {
+        if (f == entry()) throw new IllegalArgumentException("@" + f.name() + " is the entry");
+        if (!functions.remove(f)) throw new IllegalArgumentException("@" + f.name() + " is not in the module");
+    }
+
     public List<Function> functions() {
         return Collections.unmodifiableList(functions);
     }

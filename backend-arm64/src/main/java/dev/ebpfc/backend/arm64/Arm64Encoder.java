@@ -174,6 +174,13 @@ public final class Arm64Encoder {
         word(size << 30 | 0b111000 << 24 | opc << 22 | 1 << 21 | rm << 16 | option << 13 | s << 12 | 0b10 << 10 | rn << 5 | rt);
     }
 
+    /// Load register (literal); opc 00 loads a W register, 01 an X register.
+    ///   31..30 | 29..27 | 26 | 25..24 | 23..5 | 4..0
+    ///    opc   |  011   | V=0|   00   | imm19 |  Rt
+    private void fmtLoadLiteral(int opc, int imm19, int rt) {
+        word(opc << 30 | 0b011 << 27 | imm19 << 5 | rt);
+    }
+
     /// Load/store register pair (post-indexed, offset, pre-indexed).
     ///   31..30 | 29..27 | 26 | 25..23 | 22 | 21..15 | 14..10 | 9..5 | 4..0
     ///    opc   |  101   | V=0|  mode  | L  |  imm7  |  Rt2   |  Rn  |  Rt
@@ -393,6 +400,11 @@ public final class Arm64Encoder {
         fmtLdStPair(op.opc, mode.bits, op.l, offset / scale, zr(rt2, "rt2"), sp(rn, "rn"), zr(rt, "rt"));
     }
 
+    /// C6.2 "LDR (literal)": a word-aligned PC-relative address within ±1 MiB.
+    public void loadLiteral(OpSize sz, Arm64Reg rt, int target) {
+        fmtLoadLiteral(sz == OpSize.X ? 1 : 0, pcRel(BranchForm.IMM19, target), zr(rt, "rt"));
+    }
+
     /// C6.2 "LDXR", "LDAXR".
     public void loadExclusive(boolean acquire, OpSize sz, Arm64Reg rt, Arm64Reg rn) {
         fmtExclusive(sz == OpSize.X ? 3 : 2, 0, 1, 0, 31, acquire ? 1 : 0, sp(rn, "rn"), zr(rt, "rt"));
@@ -513,6 +525,7 @@ public final class Arm64Encoder {
             case LoadStoreUnscaled l -> loadStoreUnscaled(l.op(), l.rt(), l.rn(), l.offset());
             case LoadStoreIndexed l -> loadStoreIndexed(l.op(), l.rt(), l.rn(), l.rm(), l.extend(), l.shifted());
             case LoadStorePair p -> loadStorePair(p.op(), p.mode(), p.rt(), p.rt2(), p.rn(), p.offset());
+            case LoadLiteral l -> loadLiteral(l.size(), l.rt(), l.target());
             case LoadExclusive l -> loadExclusive(l.acquire(), l.size(), l.rt(), l.rn());
             case StoreExclusive s -> storeExclusive(s.release(), s.size(), s.rs(), s.rt(), s.rn());
             case AtomicRmw a -> atomicRmw(a.op(), a.order(), a.size(), a.rs(), a.rt(), a.rn());

@@ -415,6 +415,11 @@ public sealed interface Arm64Insn {
             implements Arm64Insn {
     }
 
+    /// LDR (literal): a 32- or 64-bit load from the PC-relative byte offset `target` (±1 MiB,
+    /// [BranchForm#IMM19]); how the code reads its constant pool.
+    record LoadLiteral(OpSize size, Arm64Reg rt, int target) implements Arm64Insn {
+    }
+
     /// LDXR / LDAXR.
     record LoadExclusive(boolean acquire, OpSize size, Arm64Reg rt, Arm64Reg rn) implements Arm64Insn {
     }

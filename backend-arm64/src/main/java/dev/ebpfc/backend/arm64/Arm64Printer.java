@@ -36,6 +36,7 @@ public final class Arm64Printer {
             case LoadStoreUnscaled l -> l.op().unscaledMnemonic + " " + l.rt().name(l.op().reg) + ", " + offset(l.rn(), l.offset());
             case LoadStoreIndexed l -> l.op().mnemonic + " " + l.rt().name(l.op().reg) + ", " + indexed(l);
             case LoadStorePair p -> pair(p);
+            case LoadLiteral l -> "ldr " + l.rt().name(l.size()) + ", " + target(l.target());
             case LoadExclusive l -> (l.acquire() ? "ldaxr " : "ldxr ") + l.rt().name(l.size()) + ", [" + l.rn().x() + "]";
             case StoreExclusive s -> (s.release() ? "stlxr " : "stxr ") + s.rs().w() + ", " + s.rt().name(s.size())
                     + ", [" + s.rn().x() + "]";

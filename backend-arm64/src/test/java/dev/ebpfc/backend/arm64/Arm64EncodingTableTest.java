@@ -141,6 +141,9 @@ class Arm64EncodingTableTest {
                 row(new BranchReg(BranchRegOp.BR, R16), "br x16", "d61f0200"),
                 row(Arm64Insn.ret(), "ret", "d65f03c0"),
                 row(new BranchReg(BranchRegOp.RET, R1), "ret x1", "d65f0020"),
+                row(new LoadLiteral(X, R0, 8), "ldr x0, 0x8", "58000040"),
+                row(new LoadLiteral(X, R30, 0xffffc), "ldr x30, 0xffffc", "587ffffe"),
+                row(new LoadLiteral(W, R1, -4), "ldr w1, 0xfffffffffffffffc", "18ffffe1"),
                 row(new LoadExclusive(false, X, R0, R1), "ldxr x0, [x1]", "c85f7c20"),
                 row(new LoadExclusive(true, W, R0, SP), "ldaxr w0, [sp]", "885fffe0"),
                 row(new StoreExclusive(false, X, R2, R0, R1), "stxr w2, x0, [x1]", "c8027c20"),
@@ -241,6 +244,8 @@ class Arm64EncodingTableTest {
         assertThrows(IllegalArgumentException.class, () -> e.emit(new B(1 << 27)));
         assertThrows(IllegalArgumentException.class, () -> e.emit(new Bl(6)));
         assertThrows(IllegalArgumentException.class, () -> e.emit(new Adr(R0, 1 << 20)));
+        assertThrows(IllegalArgumentException.class, () -> e.emit(new LoadLiteral(X, R0, 1 << 20)));
+        assertThrows(IllegalArgumentException.class, () -> e.emit(new LoadLiteral(X, R0, 2)), "misaligned");
         assertThrows(IllegalArgumentException.class, () -> e.emit(new Adrp(R0, 0x1001)));
         e.emit(new Tbz(false, R0, 3, (1 << 15) - 4));
         e.emit(new B(4 + (1 << 27) - 4));

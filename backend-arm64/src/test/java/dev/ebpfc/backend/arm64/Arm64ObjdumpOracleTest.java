@@ -29,7 +29,7 @@ class Arm64ObjdumpOracleTest {
     static final String OBJDUMP = "aarch64-linux-gnu-objdump";
     private static final long SEED = 0x5eed_a64L;
     private static final int COUNT = 8000;
-    private static final int KINDS = 31;
+    private static final int KINDS = 32;
     /// Every mnemonic and alias the printer can produce, so a generator change cannot silently stop
     /// exercising one.
     private static final Set<String> EXPECTED_MNEMONICS = Set.of(
@@ -269,6 +269,7 @@ class Arm64ObjdumpOracleTest {
             case 28 -> new Brk(bounded(r, 0, 0xffff));
             case 29 -> r.nextBoolean() ? new Svc(bounded(r, 0, 0xffff)) : new Nop();
             case 30 -> null;
+            case 31 -> new LoadLiteral(z, regZ(r), branchTarget(r, pos, BranchForm.IMM19));
             default -> throw new AssertionError(kind);
         };
         if (insn != null) return List.of(insn);

@@ -38,6 +38,8 @@ public final class Unicorn implements AutoCloseable {
     static final int UC_CTL_TB_FLUSH_WRITE = 10 | (0 << 26) | (1 << 30);
     /// `UC_CTL_WRITE(UC_CTL_TB_REMOVE_CACHE, 2)`: UC_CTL_TB_REMOVE_CACHE = 9, two arguments.
     static final int UC_CTL_TB_REMOVE_CACHE_WRITE = 9 | (2 << 26) | (1 << 30);
+    /// `UC_CTL_WRITE(UC_CTL_CPU_MODEL, 1)`: UC_CTL_CPU_MODEL = 7, one argument.
+    static final int UC_CTL_CPU_MODEL_WRITE = 7 | (1 << 26) | (1 << 30);
     private static final int UC_QUERY_PAGE_SIZE = 2;
     /// Room for the widest register Unicorn may write for an id (a 512-bit vector), so a wrong id
     /// passed to [#regRead] cannot write past the scratch buffer.
@@ -121,6 +123,28 @@ public final class Unicorn implements AutoCloseable {
             throw rethrow(t);
         }
     }
+
+    /// Opens an engine for `arch` emulating CPU model `cpuModel` (`uc_cpu_arm64` etc. of the
+    /// architecture's header, e.g. [#ARM64_CPU_MAX]), set before the CPU is first used.
+    public static Unicorn open(UnicornArch arch, int cpuModel) {
+        Unicorn u = open(arch);
+        int err;
+        try {
+            err = (int) UnicornNative.UC_CTL_I.invokeExact(u.uc, UC_CTL_CPU_MODEL_WRITE, cpuModel);
+        } catch (Throwable t) {
+            u.close();
+            throw rethrow(t);
+        }
+        if (err != 0) {
+            u.close();
+            throw UnicornException.of("uc_ctl(UC_CTL_CPU_MODEL)", err);
+        }
+        return u;
+    }
+
+    /// `UC_CPU_ARM64_MAX` (arm64.h 2.0.1: A57, A53, A72, MAX): QEMU's `max` AArch64 CPU, with
+    /// FEAT_LSE among the Armv8.1+ features the default Cortex-A72 lacks.
+    public static final int ARM64_CPU_MAX = 3;
 
     /// The raw `uc_version` value. unicorn.h documents `major << 8 | minor`, but 2.0.1 returns
     /// `major << 24 | minor << 16 | patch << 8 | extra` (0x020001ff).

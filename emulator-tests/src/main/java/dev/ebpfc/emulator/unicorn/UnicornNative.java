@@ -82,6 +82,9 @@ final class UnicornNative {
     /// `uc_ctl(uc, uc_control_type, ...)`, variadic; used here only with zero variadic arguments.
     static final MethodHandle UC_CTL0 =
             fn("uc_ctl", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    /// `uc_ctl` with one variadic `int` (UC_CTL_CPU_MODEL's model).
+    static final MethodHandle UC_CTL_I = fn("uc_ctl",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     /// `uc_ctl` with two variadic `uint64_t` (UC_CTL_TB_REMOVE_CACHE's begin and end).
     static final MethodHandle UC_CTL_LL = fn("uc_ctl",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));

@@ -130,6 +130,37 @@ class UnicornArm64Test extends UnicornIsaContract {
         }
     }
 
+    /// FEAT_LSE (`ldadd x0, x1, [x2]`) is an undefined instruction (EXCP_UDEF = 1) on the default
+    /// CPU model (Cortex-A72, Armv8.0), and runs on `UC_CPU_ARM64_MAX`.
+    @Test
+    void lseRunsOnlyOnTheMaxCpuModel() {
+        String ldadd = "410020f81f2003d5"; // ldadd x0, x1, [x2] ; nop
+        for (boolean max : new boolean[]{false, true}) {
+            try (Unicorn u = max ? Unicorn.open(arch(), Unicorn.ARM64_CPU_MAX) : Unicorn.open(arch())) {
+                u.memMap(CODE, PAGE, Unicorn.PROT_ALL);
+                u.memMap(DATA, PAGE, Unicorn.PROT_ALL);
+                u.memWrite(CODE, hex(ldadd));
+                u.memWriteLong(DATA, 10);
+                u.regWrite(UnicornArm64Reg.X0, 5);
+                u.regWrite(UnicornArm64Reg.X2, DATA);
+                List<Integer> seen = new ArrayList<>();
+                u.hookInterrupt((uc, intno) -> {
+                    seen.add(intno);
+                    uc.stop();
+                });
+                u.start(CODE, CODE + 4, 0, 0);
+                if (max) {
+                    assertEquals(List.of(), seen);
+                    assertEquals(10, u.regRead(UnicornArm64Reg.X1));
+                    assertEquals(15, u.memReadLong(DATA));
+                } else {
+                    assertEquals(List.of(1), seen);
+                    assertEquals(10, u.memReadLong(DATA));
+                }
+            }
+        }
+    }
+
     @Test
     void outOfLineRegistersRoundTrip() {
         try (Unicorn u = Unicorn.open(arch())) {

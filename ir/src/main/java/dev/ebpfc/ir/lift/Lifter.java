@@ -91,7 +91,7 @@ public final class Lifter {
         }
 
         Module m = new Module();
-        for (MapDef d : maps) m.addMap(new MapDecl(d.name(), d.globalData()));
+        for (MapDef d : maps) m.addMap(new MapDecl(d.name(), d.globalData(), d.type(), d.keySize(), d.valueSize(), d.maxEntries()));
         for (BpfFunctions.Span s : functions.spans()) {
             SlotCfg cfg = cfgs.get(s.start());
             int params = cx.paramCount(s.start());

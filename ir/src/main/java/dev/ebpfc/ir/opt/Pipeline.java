@@ -16,7 +16,13 @@ public final class Pipeline {
         return switch (level) {
             case 0 -> List.of();
             case 1 -> List.of();
-            case 2 -> List.of();
+            case 2 -> List.of(
+                    new Inliner(),
+                    new HelperInlining(),
+                    new RedundantLoadStoreElimination(),
+                    new ZeroExtensionElimination(),
+                    new Peepholes(),
+                    new LoopInvariantCodeMotion());
             default -> throw new IllegalArgumentException("no optimisation level " + level + " (0, 1, 2)");
         };
     }

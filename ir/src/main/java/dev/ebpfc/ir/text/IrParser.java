@@ -4,6 +4,7 @@ import dev.ebpfc.frontend.insn.AtomicOp;
 import dev.ebpfc.frontend.insn.Cond;
 import dev.ebpfc.frontend.insn.Size;
 import dev.ebpfc.frontend.insn.Width;
+import dev.ebpfc.frontend.object.MapType;
 import dev.ebpfc.ir.BinaryOp;
 import dev.ebpfc.ir.Block;
 import dev.ebpfc.ir.BlockCall;
@@ -107,8 +108,28 @@ public final class IrParser {
         if (!kind.equals("map") && !kind.equals("global")) throw error("expected 'map' or 'global', found '" + kind + "'");
         Token name = c.next();
         if (name.kind() != Kind.STRING) throw error("expected the map's name in quotes, found '" + name + "'");
+        if (c.atEnd()) {
+            module.addMap(new MapDecl(name.text(), kind.equals("global")));
+            return;
+        }
+        // The optional shape: `array key 4 value 16 entries 8`.
+        String typeName = c.word();
+        MapType type = null;
+        for (MapType t : MapType.values()) {
+            if (t.name().toLowerCase(java.util.Locale.ROOT).equals(typeName)) type = t;
+        }
+        if (type == null) throw error("unknown map type '" + typeName + "'");
+        int[] sizes = new int[3];
+        String[] fields = {"key", "value", "entries"};
+        for (int k = 0; k < 3; k++) {
+            String w = c.word();
+            if (!w.equals(fields[k])) throw error("expected '" + fields[k] + "', found '" + w + "'");
+            long n = c.integer();
+            if (n < 0 || n > Integer.MAX_VALUE) throw error(fields[k] + " size " + n + " out of range");
+            sizes[k] = (int) n;
+        }
         c.end();
-        module.addMap(new MapDecl(name.text(), kind.equals("global")));
+        module.addMap(new MapDecl(name.text(), kind.equals("global"), type, sizes[0], sizes[1], sizes[2]));
     }
 
     /// Parses the function whose header is line `header`; returns the index of its closing line.

@@ -18,7 +18,7 @@ import java.util.List;
 /// Prints IR in the text format [IrParser] reads back: `parse(print(m))` prints identically.
 ///
 /// ```
-/// map0 = map "counters"
+/// map0 = map "counters" array key 4 value 16 entries 8
 ///
 /// function @xdp_prog(v0: ptr.ctx) {
 /// block0(v0: ptr.ctx):
@@ -38,7 +38,12 @@ public final class IrPrinter {
         for (int i = 0; i < maps.size(); i++) {
             MapDecl d = maps.get(i);
             sb.append("map").append(i).append(" = ").append(d.global() ? "global" : "map").append(' ')
-                    .append(quote(d.name())).append('\n');
+                    .append(quote(d.name()));
+            if (d.hasShape()) {
+                sb.append(' ').append(d.type().name().toLowerCase(java.util.Locale.ROOT)).append(" key ").append(d.keySize())
+                        .append(" value ").append(d.valueSize()).append(" entries ").append(d.maxEntries());
+            }
+            sb.append('\n');
         }
         if (m.entry() != null && m.entry() != m.functions().getFirst()) {
             if (!sb.isEmpty()) sb.append('\n');

@@ -10,7 +10,11 @@ import dev.ebpfc.ir.analysis.Liveness;
 import dev.ebpfc.ir.analysis.Loops;
 import dev.ebpfc.ir.check.CheckError;
 import dev.ebpfc.ir.check.IrChecker;
+import dev.ebpfc.ir.opt.Pass;
+import dev.ebpfc.ir.opt.PassContext;
+import dev.ebpfc.ir.opt.Pipeline;
 import dev.ebpfc.ir.text.IrPrinter;
+import dev.ebpfc.runtime.helpers.HelperProfile;
 import dev.ebpfc.ir.text.ParsedModule;
 
 import java.util.ArrayList;
@@ -29,6 +33,7 @@ final class FileTestActions {
 
     static Result run(String action, ParsedModule parsed) {
         Module m = parsed.module();
+        if (action.startsWith(PASS)) return new Result(lines(IrPrinter.print(runPass(action.substring(PASS.length()).strip(), m))), List.of());
         return switch (action) {
             case "print" -> new Result(lines(IrPrinter.print(m)), List.of());
             case "check" -> check(parsed);
@@ -40,7 +45,21 @@ final class FileTestActions {
         };
     }
 
+    /// `pass NAME`: runs the one pipeline pass called NAME (linux helper numbering), checks the IR
+    /// and prints the module.
+    private static final String PASS = "pass ";
+
+    private static Module runPass(String name, Module m) {
+        Pass pass = Pipeline.passes(2).stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no pass '" + name + "' in the -O2 pipeline " + Pipeline.passNames()));
+        pass.run(m, new PassContext(2, true, HelperProfile.LINUX));
+        String errors = IrChecker.format(IrChecker.check(m));
+        if (!errors.isEmpty()) throw new AssertionError("IR malformed after pass " + name + ":\n" + errors + m);
+        return m;
+    }
+
     static boolean isKnown(String action) {
+        if (action.startsWith(PASS)) return true;
         return List.of("print", "check", "cfg", "domtree", "loops", "liveness", "parse-error").contains(action);
     }
 

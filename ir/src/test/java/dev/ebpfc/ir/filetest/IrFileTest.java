@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/// Runs every `ir/src/test/resources/ir/*.ir` file: parses the IR, performs the file's
+/// Runs every `ir/src/test/resources/ir/**/*.ir` file (subdirectories such as `opt/` included): parses the IR, performs the file's
 /// `; test:` action, and compares with its `; check:` lines (in order, each a substring of a later
 /// output line) and `; error:` comments (on the offending line). Failures name the file and line
 /// and show a diff. With `-Dir.bless=true` the expectations are rewritten from the actual results.
@@ -40,15 +40,19 @@ class IrFileTest {
     @TestFactory
     Stream<DynamicTest> irFiles() throws IOException {
         List<Path> files;
-        try (Stream<Path> s = Files.list(testDir())) {
+        try (Stream<Path> s = Files.walk(testDir())) {
             files = s.filter(p -> p.toString().endsWith(".ir")).sorted().toList();
         }
         assertFalse(files.isEmpty(), "no .ir files in " + testDir());
-        return files.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), p.toUri(), () -> runFile(p)));
+        return files.stream().map(p -> DynamicTest.dynamicTest(relative(p), p.toUri(), () -> runFile(p)));
+    }
+
+    private static String relative(Path p) {
+        return testDir().relativize(p).toString().replace('\\', '/');
     }
 
     private static void runFile(Path path) throws IOException {
-        String name = "ir/" + path.getFileName();
+        String name = "ir/" + relative(path);
         FileTestSpec spec = FileTestSpec.parse(Files.readString(path), name);
         Result actual = execute(spec, name);
         if (BLESS) {

@@ -17,11 +17,19 @@ public final class ArrayMap extends BpfMap {
     public ArrayMap(MapDef def, int index) {
         super(def, index);
         if (def.keySize() != 4) throw new IllegalArgumentException("array map " + def.name() + " needs a 4-byte key, not " + def.keySize());
-        this.stride = def.globalData() ? def.valueSize() : stride(def.valueSize());
+        this.stride = valueStride(def.valueSize(), def.globalData());
         byte[] data = new byte[Math.multiplyExact(stride, def.maxEntries())];
         byte[] init = def.initialValue();
         if (init != null) System.arraycopy(init, 0, data, 0, init.length);
         this.region = new Region(def.name(), MemoryLayout.mapValuesBase(index), data, !def.readOnly());
+    }
+
+    /// Bytes between consecutive values: the value size rounded up to 8 (Linux), except global
+    /// data, whose single value is the section as is. Element `i` lives at
+    /// `MemoryLayout.mapValuesBase(index) + i * stride`, the address `lookup` returns; passes that
+    /// inline lookups compute the same address from this.
+    public static int valueStride(int valueSize, boolean globalData) {
+        return globalData ? valueSize : stride(valueSize);
     }
 
     @Override

@@ -1,0 +1,748 @@
+package dev.ebpfc.backend.arm64;
+
+import static dev.ebpfc.backend.arm64.Arm64Reg.R0;
+import static dev.ebpfc.backend.arm64.Arm64Reg.R1;
+import static dev.ebpfc.backend.arm64.Arm64Reg.R2;
+import static dev.ebpfc.backend.arm64.Arm64Reg.R29;
+import static dev.ebpfc.backend.arm64.Arm64Reg.R3;
+import static dev.ebpfc.backend.arm64.Arm64Reg.R30;
+import static dev.ebpfc.backend.arm64.Arm64Reg.R4;
+import static dev.ebpfc.backend.arm64.Arm64Reg.R7;
+import static dev.ebpfc.backend.arm64.Arm64Reg.SP;
+import static dev.ebpfc.backend.arm64.Arm64Reg.ZR;
+import static dev.ebpfc.backend.arm64.Arm64RegisterMap.ANCHOR;
+import static dev.ebpfc.backend.arm64.Arm64RegisterMap.HELPER_ID;
+import static dev.ebpfc.backend.arm64.Arm64RegisterMap.IP0;
+import static dev.ebpfc.backend.arm64.Arm64RegisterMap.LINK_KEEPER;
+import static dev.ebpfc.backend.arm64.Arm64RegisterMap.SCRATCH0;
+import static dev.ebpfc.backend.arm64.Arm64RegisterMap.SCRATCH1;
+import static dev.ebpfc.backend.arm64.Arm64RegisterMap.SCRATCH2;
+import static dev.ebpfc.backend.arm64.Arm64RegisterMap.SCRATCH3;
+import static dev.ebpfc.backend.arm64.Arm64RegisterMap.SCRATCH4;
+
+import dev.ebpfc.backend.CodeBuffer;
+import dev.ebpfc.backend.CodeBuffer.Label;
+import dev.ebpfc.backend.CompileOptions;
+import dev.ebpfc.backend.CompiledProgram;
+import dev.ebpfc.backend.ConstantPool;
+import dev.ebpfc.backend.PoolEntry;
+import dev.ebpfc.backend.RuntimeEntry;
+import dev.ebpfc.backend.RuntimeError;
+import dev.ebpfc.backend.arm64.Arm64Insn.AddSubOp;
+import dev.ebpfc.backend.arm64.Arm64Insn.AtomicOp;
+import dev.ebpfc.backend.arm64.Arm64Insn.IndexMode;
+import dev.ebpfc.backend.arm64.Arm64Insn.LogicOp;
+import dev.ebpfc.backend.arm64.Arm64Insn.MemOp;
+import dev.ebpfc.backend.arm64.Arm64Insn.MemOrder;
+import dev.ebpfc.backend.arm64.Arm64Insn.PairOp;
+import dev.ebpfc.backend.arm64.Arm64Insn.Shift;
+import dev.ebpfc.backend.arm64.Arm64Insn.TwoSourceOp;
+import dev.ebpfc.frontend.insn.AluOp;
+import dev.ebpfc.frontend.insn.CallKind;
+import dev.ebpfc.frontend.insn.EndianOp;
+import dev.ebpfc.frontend.insn.Imm;
+import dev.ebpfc.frontend.insn.Insn;
+import dev.ebpfc.frontend.insn.LddwSource;
+import dev.ebpfc.frontend.insn.Program;
+import dev.ebpfc.frontend.insn.Reg;
+import dev.ebpfc.frontend.insn.Size;
+import dev.ebpfc.frontend.insn.Width;
+import dev.ebpfc.frontend.object.ProgramDef;
+import dev.ebpfc.runtime.memory.MemoryLayout;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeSet;
+
+/// The ARM64 -O0 code generator: each BPF instruction becomes a fixed A64 sequence over the
+/// registers of [Arm64RegisterMap], in slot order, with no analysis beyond which callee-saved
+/// registers the prologue must save and whether the program calls locally. The shape of the code
+/// (docs/native-abi.md):
+///
+/// ```
+/// entry:    stp x29, x30, [sp, #-N]!; mov x29, sp; save x23, x24 and the used ones of x19–x22
+///           (x26 too when the program has local calls); sp stays 16-byte aligned
+///           x24 = sp (the anchor); x23 = r10_top (3rd argument); r1, r2 already in x0, x1;
+///           r0, r3–r5 = 0
+/// slot 0…:  the program, every slot labelled (jumps, calls and callx land on any instruction)
+/// unwind:   sp = x24; x0 = r0; restore; ldp x29, x30, [sp], #N; ret   (also exit at depth 0)
+/// stubs:    out-of-line runtime errors (call depth, jumps to no instruction)
+/// pool:     8-byte entries, patched by the loader, read with `ldr xN, literal`
+/// ```
+///
+/// A local call stores r6–r9, r10 and x30 (x19–x23, x30: 48 bytes, keeping sp 16-byte aligned)
+/// below sp, advances x23 by the frame stride and `bl`s the target slot; BPF `exit` returns with
+/// `ret` unless sp is back at the anchor (depth 0). `x24 - sp` is therefore 48 × depth, which is
+/// the depth check. In a program with local calls x30 is the current function's return address
+/// at all times, so calls out (helpers, runtime entries) park it in x26 around their `blr`.
+///
+/// BPF semantics the hardware gives for free: W-register writes zero the upper half (ALU32's
+/// zero-extension); `lslv`/`lsrv`/`asrv` take the count modulo the width, as BPF masks it; `udiv`
+/// and `sdiv` return 0 for a zero divisor and `INT_MIN / -1 = INT_MIN` without trapping (Arm ARM
+/// C6.2 "SDIV", "UDIV"), so `x % 0 = x - 0·0 = x` and `INT_MIN % -1 = INT_MIN - INT_MIN·(-1) = 0`
+/// through `msub` as well: division needs no guards at all.
+final class Arm64Lowering {
+    /// Machine stack bytes per call depth: x19–x23 and x30.
+    static final int BYTES_PER_DEPTH = 48;
+
+    private final ProgramDef def;
+    private final Program program;
+    private final CompileOptions options;
+    private final CodeBuffer<Arm64LabelRefs.Item> buf = new CodeBuffer<>(Arm64LabelRefs.Encoder::new);
+    private final ConstantPool pool = new ConstantPool(buf);
+    private final Label[] slotLabels;
+    private final Label unwind = buf.label("unwind");
+    private final List<Runnable> outOfLine = new ArrayList<>();
+    /// Whether the program calls BPF functions (`call` local or `callx`): then depth > 0 exists,
+    /// `exit` must test the depth, and x30 must survive calls out.
+    private final boolean localCalls;
+    private Label noInstruction;
+    private int slot;
+
+    Arm64Lowering(ProgramDef def, CompileOptions options) {
+        this.def = def;
+        this.program = def.program();
+        this.options = options;
+        this.slotLabels = new Label[program.slotCount()];
+        for (int i = 0; i < program.size(); i++) slotLabels[program.slot(i)] = buf.label("slot" + program.slot(i));
+        boolean calls = false;
+        for (Insn insn : program.insns()) {
+            calls |= insn instanceof Insn.CallIndirect || (insn instanceof Insn.Call c && c.kind() == CallKind.LOCAL);
+        }
+        this.localCalls = calls;
+    }
+
+    CompiledProgram compile() {
+        List<Arm64Reg> saved = savedRegisters();
+        // The frame record, then the saved registers, rounded up to keep sp 16-byte aligned.
+        int frameBytes = (16 + 8 * saved.size() + 15) & -16;
+        buf.note("prologue");
+        emit(new Arm64Insn.LoadStorePair(PairOp.STP_X, IndexMode.PRE, R29, R30, SP, -frameBytes));
+        emit(Arm64Insn.mov(OpSize.X, R29, SP));
+        saveOrRestore(saved, true);
+        emit(Arm64Insn.mov(OpSize.X, ANCHOR, SP));
+        emit(Arm64Insn.mov(OpSize.X, reg(Reg.R10), R2));
+        // BPF registers start at 0 (as in the interpreter): a helper call records r1–r5 whether the
+        // helper reads them or not, so r3–r5 must not carry the caller's values; r0 for symmetry.
+        for (Arm64Reg r : new Arm64Reg[]{R7, R2, R3, R4}) emit(Arm64Insn.mov(OpSize.X, r, ZR));
+        for (int i = 0; i < program.size(); i++) {
+            slot = program.slot(i);
+            Insn insn = program.get(i);
+            buf.note(String.format("%4d: %s", slot, insn));
+            buf.bind(slotLabels[slot]);
+            lower(i, insn);
+        }
+        // Running off the end is only possible without the static check; fail like a bad jump.
+        slot = program.slotCount();
+        buf.note("past the last instruction");
+        runtimeError(RuntimeError.NO_INSTRUCTION, program.slotCount());
+        buf.note("unwind / exit at depth 0");
+        buf.bind(unwind);
+        emit(Arm64Insn.mov(OpSize.X, SP, ANCHOR));
+        emit(Arm64Insn.mov(OpSize.X, R0, R7));
+        saveOrRestore(saved, false);
+        emit(new Arm64Insn.LoadStorePair(PairOp.LDP_X, IndexMode.POST, R29, R30, SP, frameBytes));
+        emit(Arm64Insn.ret());
+        for (int i = 0; i < outOfLine.size(); i++) outOfLine.get(i).run();
+
+        CodeBuffer.Assembled<Arm64LabelRefs.Item> asm = buf.assemble();
+        int poolOffset = pool.offset(asm.code().length);
+        List<PoolEntry> entries = pool.entries();
+        byte[] code = Arrays.copyOf(asm.code(), poolOffset + 8 * entries.size());
+        int[] slotOffsets = new int[program.slotCount()];
+        Arrays.fill(slotOffsets, -1);
+        for (int s = 0; s < slotLabels.length; s++) if (slotLabels[s] != null) slotOffsets[s] = slotLabels[s].offset();
+        int[] functionOffsets = functionSlots().stream().mapToInt(s -> slotLabels[s].offset()).toArray();
+        StringBuilder listing = listing(asm);
+        for (int i = 0; i < entries.size(); i++) {
+            listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
+        }
+        return new CompiledProgram("arm64", code, 0, unwind.offset(), functionOffsets, slotOffsets, poolOffset, entries,
+                listing.toString());
+    }
+
+    /// One line per machine instruction (a long branch form is several), as objdump prints it.
+    private static StringBuilder listing(CodeBuffer.Assembled<Arm64LabelRefs.Item> asm) {
+        StringBuilder sb = new StringBuilder();
+        byte[] code = asm.code();
+        for (CodeBuffer.Line<Arm64LabelRefs.Item> l : asm.lines()) {
+            if (l.insn() == null) {
+                sb.append("; ").append(l.note()).append('\n');
+                continue;
+            }
+            int at = l.offset();
+            for (Arm64Insn insn : l.insn().expand(l.offset())) {
+                String hex = HexFormat.of().formatHex(code, at, at + 4);
+                sb.append(String.format("%6x:  %-24s %s%n", at, hex, Arm64Printer.print(insn)));
+                at += 4;
+            }
+        }
+        return sb;
+    }
+
+    /// x23 (r10) and x24 (anchor) always; x19–x22 when the program names r6–r9; x26 when calls
+    /// out must keep x30.
+    private List<Arm64Reg> savedRegisters() {
+        boolean[] used = new boolean[11];
+        for (Insn insn : program.insns()) for (Reg r : registersOf(insn)) used[r.number()] = true;
+        List<Arm64Reg> out = new ArrayList<>(List.of(reg(Reg.R10), ANCHOR));
+        for (int r = 6; r <= 9; r++) if (used[r]) out.add(reg(Reg.of(r)));
+        if (localCalls) out.add(LINK_KEEPER);
+        return out;
+    }
+
+    /// Stores (or loads) `regs` in pairs above the frame record, at [sp + 16].
+    private void saveOrRestore(List<Arm64Reg> regs, boolean save) {
+        for (int i = 0; i < regs.size(); i += 2) {
+            int at = 16 + 8 * i;
+            if (i + 1 < regs.size()) {
+                emit(new Arm64Insn.LoadStorePair(save ? PairOp.STP_X : PairOp.LDP_X, IndexMode.OFFSET, regs.get(i), regs.get(i + 1), SP, at));
+            } else {
+                emit(new Arm64Insn.LoadStore(save ? MemOp.STR_X : MemOp.LDR_X, regs.get(i), SP, at));
+            }
+        }
+    }
+
+    private static List<Reg> registersOf(Insn insn) {
+        List<Reg> out = new ArrayList<>(3);
+        switch (insn) {
+            case Insn.Alu a -> {
+                out.add(a.dst());
+                if (a.src() instanceof Reg r) out.add(r);
+            }
+            case Insn.Endian e -> out.add(e.dst());
+            case Insn.Load l -> {
+                out.add(l.dst());
+                out.add(l.base());
+            }
+            case Insn.Store s -> {
+                out.add(s.base());
+                if (s.value() instanceof Reg r) out.add(r);
+            }
+            case Insn.Atomic a -> {
+                out.add(a.base());
+                out.add(a.src());
+            }
+            case Insn.LoadImm64 l -> out.add(l.dst());
+            case Insn.LoadPacket lp -> {
+                if (lp.index() != null) out.add(lp.index());
+            }
+            case Insn.Jump j -> {
+                out.add(j.dst());
+                if (j.src() instanceof Reg r) out.add(r);
+            }
+            case Insn.Goto g -> {
+            }
+            case Insn.Call c -> {
+            }
+            case Insn.CallIndirect c -> out.add(c.target());
+            case Insn.Exit e -> {
+            }
+        }
+        return out;
+    }
+
+    /// Slot 0 and every local-call and `lddw func` target, as the static check finds functions.
+    private TreeSet<Integer> functionSlots() {
+        TreeSet<Integer> out = new TreeSet<>();
+        out.add(0);
+        for (ProgramDef.Function f : def.functions()) if (program.indexAtSlot(f.slot()) >= 0) out.add(f.slot());
+        for (int i = 0; i < program.size(); i++) {
+            Insn insn = program.get(i);
+            if ((insn instanceof Insn.Call c && c.kind() == CallKind.LOCAL) || (insn instanceof Insn.LoadImm64 l && l.source() == LddwSource.FUNC)) {
+                int t = program.branchTarget(i);
+                if (program.indexAtSlot(t) >= 0) out.add(t);
+            }
+        }
+        return out;
+    }
+
+    // ---- emission helpers -------------------------------------------------------------------
+
+    private void emit(Arm64Insn insn) {
+        buf.emit(new Arm64LabelRefs.One(insn));
+    }
+
+    private void b(Label target) {
+        buf.emit(new Arm64LabelRefs.Jump(), target);
+    }
+
+    private void bCond(Arm64Cond cond, Label target) {
+        buf.emit(new Arm64LabelRefs.CondBranch(cond), target);
+    }
+
+    private void cbz(boolean nonZero, OpSize size, Arm64Reg rt, Label target) {
+        buf.emit(new Arm64LabelRefs.CompareBranch(nonZero, size, rt), target);
+    }
+
+    /// `rd = value` at width `size` (at W only the low 32 bits count; the upper half is zeroed).
+    private void materialize(Arm64Reg rd, long value, OpSize size) {
+        for (Arm64Insn insn : Arm64Materializer.sequence(rd, value, size)) emit(insn);
+    }
+
+    private void poolLoad(Arm64Reg rt, PoolEntry entry) {
+        buf.emit(new Arm64LabelRefs.PoolLoad(rt), pool.label(entry));
+    }
+
+    /// A call out through the pool: `ldr x16, pool; blr x16`, with x30 kept in x26 when it is a
+    /// function's return address.
+    private void poolCall(PoolEntry entry) {
+        poolLoad(IP0, entry);
+        if (localCalls) emit(Arm64Insn.mov(OpSize.X, LINK_KEEPER, R30));
+        emit(new Arm64Insn.BranchReg(Arm64Insn.BranchRegOp.BLR, IP0));
+        if (localCalls) emit(Arm64Insn.mov(OpSize.X, R30, LINK_KEEPER));
+    }
+
+    /// The label of the code for `target`, or a stub reporting that no instruction starts there.
+    private Label slotLabel(int target) {
+        if (target >= 0 && target < slotLabels.length && slotLabels[target] != null) return slotLabels[target];
+        if (noInstruction == null) {
+            // One stub per bad target would be nicer for messages, but these programs are invalid anyway.
+            Label l = noInstruction = buf.label("no_instruction");
+            int bad = target;
+            outOfLine.add(() -> {
+                buf.bind(l);
+                runtimeError(RuntimeError.NO_INSTRUCTION, bad);
+            });
+        }
+        return noInstruction;
+    }
+
+    /// Reports `error` at the current slot through the engine, then leaves the program.
+    private void runtimeError(RuntimeError error, long detail) {
+        materialize(R0, error.ordinal(), OpSize.W);
+        materialize(R1, slot, OpSize.W);
+        materialize(R2, detail, OpSize.X);
+        poolCall(new PoolEntry.Runtime(RuntimeEntry.ERROR));
+        b(unwind);
+    }
+
+    private static Arm64Reg reg(Reg r) {
+        return Arm64RegisterMap.of(r);
+    }
+
+    private static OpSize size(Width w) {
+        return w == Width.W64 ? OpSize.X : OpSize.W;
+    }
+
+    /// The operand value of an immediate at `size`: sign-extended to 64 bits, or its 32 bits.
+    private static long immediate(int k, OpSize size) {
+        return size == OpSize.X ? k : k & 0xffff_ffffL;
+    }
+
+    // ---- instructions -----------------------------------------------------------------------
+
+    private void lower(int index, Insn insn) {
+        switch (insn) {
+            case Insn.Alu a -> alu(a);
+            case Insn.Endian e -> endian(e);
+            case Insn.Load l -> access(loadOp(l.size(), l.signExtend()), reg(l.dst()), reg(l.base()), l.offset());
+            case Insn.Store s -> {
+                Arm64Reg value;
+                if (s.value() instanceof Reg r) value = reg(r);
+                else {
+                    long k = ((Imm) s.value()).value();
+                    if (k == 0) value = ZR;
+                    else {
+                        materialize(SCRATCH0, k, s.size() == Size.DW ? OpSize.X : OpSize.W);
+                        value = SCRATCH0;
+                    }
+                }
+                access(storeOp(s.size()), value, reg(s.base()), s.offset());
+            }
+            case Insn.Atomic a -> atomic(a);
+            case Insn.LoadImm64 l -> loadImm64(index, l);
+            case Insn.LoadPacket lp -> loadPacket(lp);
+            case Insn.Jump j -> jump(index, j);
+            case Insn.Goto g -> b(slotLabel(program.branchTarget(index)));
+            case Insn.Call c -> {
+                switch (c.kind()) {
+                    case HELPER -> {
+                        poolCall(new PoolEntry.Helper(c.imm()));
+                        emit(Arm64Insn.mov(OpSize.X, reg(Reg.R0), R0));
+                    }
+                    case LOCAL -> localCall(program.branchTarget(index));
+                    case KFUNC -> runtimeError(RuntimeError.KFUNC, c.imm());
+                }
+            }
+            case Insn.CallIndirect c -> callIndirect(reg(c.target()));
+            case Insn.Exit e -> {
+                if (localCalls) {
+                    // Back at the anchor means depth 0: leave the program; otherwise return to the caller.
+                    emit(new Arm64Insn.AddSubExtended(AddSubOp.SUBS, OpSize.X, ZR, SP, ANCHOR, Arm64Insn.Extend.UXTX, 0));
+                    bCond(Arm64Cond.EQ, unwind);
+                    emit(Arm64Insn.ret());
+                } else {
+                    b(unwind); // without local calls every exit is at depth 0
+                }
+            }
+        }
+    }
+
+    private static MemOp loadOp(Size size, boolean signed) {
+        return switch (size) {
+            case W -> signed ? MemOp.LDRSW : MemOp.LDR_W;
+            case H -> signed ? MemOp.LDRSH_X : MemOp.LDRH;
+            case B -> signed ? MemOp.LDRSB_X : MemOp.LDRB;
+            case DW -> MemOp.LDR_X;
+        };
+    }
+
+    private static MemOp storeOp(Size size) {
+        return switch (size) {
+            case W -> MemOp.STR_W;
+            case H -> MemOp.STRH;
+            case B -> MemOp.STRB;
+            case DW -> MemOp.STR_X;
+        };
+    }
+
+    /// A load or store at `base + offset`: the scaled unsigned form, else the unscaled signed
+    /// 9-bit form, else the offset in x10 as an index.
+    private void access(MemOp op, Arm64Reg rt, Arm64Reg base, int offset) {
+        if (offset >= 0 && offset % op.bytes() == 0 && offset / op.bytes() <= 0xfff) {
+            emit(new Arm64Insn.LoadStore(op, rt, base, offset));
+        } else if (offset >= -256 && offset <= 255) {
+            emit(new Arm64Insn.LoadStoreUnscaled(op, rt, base, offset));
+        } else {
+            materialize(SCRATCH1, offset, OpSize.X);
+            emit(new Arm64Insn.LoadStoreIndexed(op, rt, base, SCRATCH1, Arm64Insn.IndexExtend.LSL, false));
+        }
+    }
+
+    /// `rd = rn ± value` (ADD/SUB immediate when `value` or its negation fits, else through x9).
+    private void addImmediate(OpSize z, Arm64Reg rd, Arm64Reg rn, long value) {
+        var imm = Imm12.of(value);
+        var negated = Imm12.of(z.mask(-value));
+        if (imm.isPresent()) emit(new Arm64Insn.AddSubImm(AddSubOp.ADD, z, rd, rn, imm.get()));
+        else if (negated.isPresent()) emit(new Arm64Insn.AddSubImm(AddSubOp.SUB, z, rd, rn, negated.get()));
+        else {
+            materialize(SCRATCH0, value, z);
+            emit(new Arm64Insn.AddSubShifted(AddSubOp.ADD, z, rd, rn, SCRATCH0, Shift.LSL, 0));
+        }
+    }
+
+    private void alu(Insn.Alu a) {
+        Arm64Reg d = reg(a.dst());
+        OpSize z = size(a.width());
+        Arm64Reg s = a.src() instanceof Reg r ? reg(r) : null;
+        int k = a.src() instanceof Imm(int v) ? v : 0;
+        // W-register results zero the upper half: BPF's ALU32 rule, for every operation below.
+        switch (a.op()) {
+            case ADD, SUB -> {
+                if (s != null) {
+                    emit(new Arm64Insn.AddSubShifted(a.op() == AluOp.ADD ? AddSubOp.ADD : AddSubOp.SUB, z, d, d, s, Shift.LSL, 0));
+                } else {
+                    long v = immediate(k, z);
+                    addImmediate(z, d, d, a.op() == AluOp.ADD ? v : z.mask(-v));
+                }
+            }
+            case OR, AND, XOR -> {
+                LogicOp op = switch (a.op()) {
+                    case OR -> LogicOp.ORR;
+                    case AND -> LogicOp.AND;
+                    default -> LogicOp.EOR;
+                };
+                if (s == null) {
+                    long v = immediate(k, z);
+                    if (LogicalImmediate.encode(v, z.bits).isPresent()) {
+                        emit(new Arm64Insn.LogicalImm(op, z, d, d, v));
+                        return;
+                    }
+                    materialize(SCRATCH0, v, z);
+                    s = SCRATCH0;
+                }
+                emit(new Arm64Insn.LogicalShifted(op, z, d, d, s, Shift.LSL, 0));
+            }
+            case MOV -> {
+                if (s != null) emit(Arm64Insn.mov(z, d, s));
+                else materialize(d, immediate(k, z), z);
+            }
+            case MUL -> {
+                if (s == null) {
+                    materialize(SCRATCH0, immediate(k, z), z);
+                    s = SCRATCH0;
+                }
+                emit(Arm64Insn.mul(z, d, d, s));
+            }
+            case NEG -> emit(Arm64Insn.neg(z, d, d));
+            case LSH, RSH, ARSH -> shift(a.op(), z, d, s, k);
+            case DIV, SDIV, MOD, SMOD -> divide(a.op(), z, d, s, k);
+            case MOVSX8 -> emit(Arm64Insn.signExtend(z, d, s, 8));
+            case MOVSX16 -> emit(Arm64Insn.signExtend(z, d, s, 16));
+            case MOVSX32 -> emit(Arm64Insn.signExtend(z, d, s, 32));
+        }
+    }
+
+    /// `lslv`/`lsrv`/`asrv` take the count modulo the register width, exactly BPF's masking; an
+    /// immediate count is masked here. A 32-bit shift by 0 still has to zero the upper half.
+    private void shift(AluOp op, OpSize z, Arm64Reg d, Arm64Reg s, int k) {
+        if (s != null) {
+            TwoSourceOp t = switch (op) {
+                case LSH -> TwoSourceOp.LSLV;
+                case RSH -> TwoSourceOp.LSRV;
+                default -> TwoSourceOp.ASRV;
+            };
+            emit(new Arm64Insn.TwoSource(t, z, d, d, s));
+            return;
+        }
+        int count = k & (z.bits - 1);
+        if (count == 0) {
+            if (z == OpSize.W) emit(Arm64Insn.mov(OpSize.W, d, d));
+            return;
+        }
+        emit(switch (op) {
+            case LSH -> Arm64Insn.lsl(z, d, d, count);
+            case RSH -> Arm64Insn.lsr(z, d, d, count);
+            default -> Arm64Insn.asr(z, d, d, count);
+        });
+    }
+
+    /// Division and modulo with BPF's total semantics (RFC 9669 §4.1), which `udiv`/`sdiv` have
+    /// already (see the class comment): `d = d / s`, or `q = d / s; d = d - q·s` with q in x10.
+    private void divide(AluOp op, OpSize z, Arm64Reg d, Arm64Reg s, int k) {
+        if (s == null) {
+            materialize(SCRATCH0, immediate(k, z), z);
+            s = SCRATCH0;
+        }
+        TwoSourceOp t = op == AluOp.SDIV || op == AluOp.SMOD ? TwoSourceOp.SDIV : TwoSourceOp.UDIV;
+        if (op == AluOp.DIV || op == AluOp.SDIV) {
+            emit(new Arm64Insn.TwoSource(t, z, d, d, s));
+        } else {
+            emit(new Arm64Insn.TwoSource(t, z, SCRATCH1, d, s));
+            emit(new Arm64Insn.MulAdd(Arm64Insn.MulAddOp.MSUB, z, d, SCRATCH1, s, d));
+        }
+    }
+
+    private void endian(Insn.Endian e) {
+        Arm64Reg d = reg(e.dst());
+        if (e.op() == EndianOp.LE) {
+            // ebpfc hosts are little-endian: `le` only truncates.
+            switch (e.bits()) {
+                case 16 -> emit(Arm64Insn.zeroExtend(d, d, 16));
+                case 32 -> emit(Arm64Insn.mov(OpSize.W, d, d));
+                default -> {
+                }
+            }
+            return;
+        }
+        switch (e.bits()) {
+            case 16 -> {
+                // rev16 swaps the bytes of each halfword; the low one is the result.
+                emit(new Arm64Insn.Reverse(Arm64Insn.ReverseOp.REV16, OpSize.W, d, d));
+                emit(Arm64Insn.zeroExtend(d, d, 16));
+            }
+            case 32 -> emit(new Arm64Insn.Reverse(Arm64Insn.ReverseOp.REV, OpSize.W, d, d));
+            default -> emit(new Arm64Insn.Reverse(Arm64Insn.ReverseOp.REV, OpSize.X, d, d));
+        }
+    }
+
+    // ---- atomics ----------------------------------------------------------------------------
+
+    private void atomic(Insn.Atomic a) {
+        OpSize z = a.size() == Size.DW ? OpSize.X : OpSize.W;
+        Arm64Reg s = reg(a.src());
+        // Exclusive and LSE accesses take a bare base register: the address goes to x10 first.
+        Arm64Reg addr = reg(a.base());
+        if (a.offset() != 0) {
+            addImmediate(OpSize.X, SCRATCH1, addr, a.offset());
+            addr = SCRATCH1;
+        }
+        if (options.lse()) atomicLse(a, z, s, addr);
+        else atomicExclusive(a, z, s, addr);
+    }
+
+    /// Load-acquire exclusive / store-release exclusive loops (Armv8.0): x11 the old value, x12
+    /// the new one, w13 the store's status. `cmpxchg` leaves the loop without storing when the
+    /// old value differs from r0.
+    private void atomicExclusive(Insn.Atomic a, OpSize z, Arm64Reg s, Arm64Reg addr) {
+        Arm64Reg old = SCRATCH2, updated = SCRATCH3, status = SCRATCH4;
+        Arm64Reg r0 = reg(Reg.R0);
+        Label retry = buf.label("ll_sc_retry"), done = buf.label("ll_sc_done");
+        buf.bind(retry);
+        emit(new Arm64Insn.LoadExclusive(true, z, old, addr));
+        Arm64Reg store = updated;
+        switch (a.op()) {
+            case ADD -> emit(new Arm64Insn.AddSubShifted(AddSubOp.ADD, z, updated, old, s, Shift.LSL, 0));
+            case OR -> emit(new Arm64Insn.LogicalShifted(LogicOp.ORR, z, updated, old, s, Shift.LSL, 0));
+            case AND -> emit(new Arm64Insn.LogicalShifted(LogicOp.AND, z, updated, old, s, Shift.LSL, 0));
+            case XOR -> emit(new Arm64Insn.LogicalShifted(LogicOp.EOR, z, updated, old, s, Shift.LSL, 0));
+            case XCHG -> store = s;
+            case CMPXCHG -> {
+                emit(Arm64Insn.cmp(z, old, r0));
+                bCond(Arm64Cond.NE, done);
+                store = s;
+            }
+        }
+        emit(new Arm64Insn.StoreExclusive(true, z, status, store, addr));
+        cbz(true, OpSize.W, status, retry);
+        buf.bind(done);
+        // The W forms of mov zero-extend, as BPF wants the 32-bit old value.
+        if (a.op() == dev.ebpfc.frontend.insn.AtomicOp.CMPXCHG) emit(Arm64Insn.mov(z, r0, old));
+        else if (a.fetch()) emit(Arm64Insn.mov(z, s, old));
+    }
+
+    /// FEAT_LSE single instructions: fetching forms with acquire-release order (`…al`), plain
+    /// ones as relaxed `st…` stores. AND is LDCLR of the complement.
+    private void atomicLse(Insn.Atomic a, OpSize z, Arm64Reg s, Arm64Reg addr) {
+        MemOrder order = a.fetch() ? MemOrder.ACQ_REL : MemOrder.PLAIN;
+        Arm64Reg result = a.fetch() ? s : ZR;
+        switch (a.op()) {
+            case ADD -> emit(new Arm64Insn.AtomicRmw(AtomicOp.LDADD, order, z, s, result, addr));
+            case OR -> emit(new Arm64Insn.AtomicRmw(AtomicOp.LDSET, order, z, s, result, addr));
+            case XOR -> emit(new Arm64Insn.AtomicRmw(AtomicOp.LDEOR, order, z, s, result, addr));
+            case AND -> {
+                emit(Arm64Insn.mvn(z, SCRATCH2, s));
+                emit(new Arm64Insn.AtomicRmw(AtomicOp.LDCLR, order, z, SCRATCH2, result, addr));
+            }
+            case XCHG -> emit(new Arm64Insn.AtomicRmw(AtomicOp.SWP, MemOrder.ACQ_REL, z, s, s, addr));
+            // r0 is the comparand and receives the old value, as CAS's Rs does.
+            case CMPXCHG -> emit(new Arm64Insn.CompareAndSwap(MemOrder.ACQ_REL, z, reg(Reg.R0), s, addr));
+        }
+    }
+
+    // ---- loads of constants, packets --------------------------------------------------------
+
+    private void loadImm64(int index, Insn.LoadImm64 l) {
+        Arm64Reg d = reg(l.dst());
+        switch (l.source()) {
+            case IMM64 -> materialize(d, l.value(), OpSize.X);
+            case MAP_FD, MAP_IDX -> poolLoad(d, new PoolEntry.MapHandle(l.imm()));
+            case MAP_VALUE, MAP_IDX_VALUE -> poolLoad(d, new PoolEntry.MapValue(l.imm(), l.nextImm() & 0xffffffffL));
+            case FUNC -> poolLoad(d, new PoolEntry.CodeAddress(program.branchTarget(index)));
+            case VARIABLE_ADDR -> runtimeError(RuntimeError.VARIABLE_ADDRESS, 0);
+        }
+    }
+
+    /// `LD_ABS`/`LD_IND` through the engine's packet-load service; like a helper call it may
+    /// clobber r1–r5, which BPF allows (the static check treats them as dead afterwards).
+    private void loadPacket(Insn.LoadPacket lp) {
+        if (lp.index() == null) {
+            materialize(R0, lp.imm(), OpSize.X);
+        } else {
+            emit(Arm64Insn.signExtend(OpSize.X, R0, reg(lp.index()), 32));
+            addImmediate(OpSize.X, R0, R0, lp.imm());
+        }
+        materialize(R1, lp.size().bytes, OpSize.W);
+        poolCall(new PoolEntry.Runtime(RuntimeEntry.LOAD_PACKET));
+        emit(Arm64Insn.mov(OpSize.X, reg(Reg.R0), R0));
+    }
+
+    // ---- control flow -----------------------------------------------------------------------
+
+    private void jump(int index, Insn.Jump j) {
+        Arm64Reg d = reg(j.dst());
+        OpSize z = size(j.width());
+        Arm64Reg s = j.src() instanceof Reg r ? reg(r) : null;
+        long v = j.src() instanceof Imm(int k) ? immediate(k, z) : 0;
+        if (j.cond() == dev.ebpfc.frontend.insn.Cond.JSET) {
+            if (s == null && LogicalImmediate.encode(v, z.bits).isPresent()) {
+                emit(Arm64Insn.tst(z, d, v));
+            } else {
+                if (s == null) {
+                    materialize(SCRATCH0, v, z);
+                    s = SCRATCH0;
+                }
+                emit(Arm64Insn.tst(z, d, s));
+            }
+        } else if (s != null) {
+            emit(Arm64Insn.cmp(z, d, s));
+        } else {
+            // cmn d, #-v sets the same flags as cmp d, #v for every v except 0 (C differs there).
+            var imm = Imm12.of(v);
+            var negated = Imm12.of(z.mask(-v));
+            if (imm.isPresent()) emit(Arm64Insn.cmp(z, d, imm.get()));
+            else if (negated.isPresent()) emit(Arm64Insn.cmn(z, d, negated.get()));
+            else {
+                materialize(SCRATCH0, v, z);
+                emit(Arm64Insn.cmp(z, d, SCRATCH0));
+            }
+        }
+        Arm64Cond c = switch (j.cond()) {
+            case JEQ -> Arm64Cond.EQ;
+            case JNE, JSET -> Arm64Cond.NE;
+            case JGT -> Arm64Cond.HI;
+            case JGE -> Arm64Cond.HS;
+            case JLT -> Arm64Cond.LO;
+            case JLE -> Arm64Cond.LS;
+            case JSGT -> Arm64Cond.GT;
+            case JSGE -> Arm64Cond.GE;
+            case JSLT -> Arm64Cond.LT;
+            case JSLE -> Arm64Cond.LE;
+        };
+        bCond(c, slotLabel(program.branchTarget(index)));
+    }
+
+    /// Fails with CALL_DEPTH unless one more frame fits: `x24 - sp` is 48 × depth, so depth 7
+    /// (the last of MAX_FRAMES) is reached when `sp + 48·7 ≤ x24`.
+    private void checkDepth() {
+        Label tooDeep = buf.label("call_depth");
+        int at = slot;
+        emit(new Arm64Insn.AddSubImm(AddSubOp.ADD, OpSize.X, SCRATCH0, SP, new Imm12(BYTES_PER_DEPTH * (MemoryLayout.MAX_FRAMES - 1), false)));
+        emit(Arm64Insn.cmp(OpSize.X, SCRATCH0, ANCHOR));
+        bCond(Arm64Cond.LS, tooDeep);
+        outOfLine.add(() -> {
+            buf.note("call depth exceeded at slot " + at);
+            buf.bind(tooDeep);
+            int saved = slot;
+            slot = at;
+            runtimeError(RuntimeError.CALL_DEPTH, 0);
+            slot = saved;
+        });
+    }
+
+    private void pushBpfFrame() {
+        Arm64Reg[] r = Arm64RegisterMap.BPF_CALLEE_SAVED;
+        emit(new Arm64Insn.LoadStorePair(PairOp.STP_X, IndexMode.PRE, r[0], r[1], SP, -BYTES_PER_DEPTH));
+        emit(new Arm64Insn.LoadStorePair(PairOp.STP_X, IndexMode.OFFSET, r[2], r[3], SP, 16));
+        emit(new Arm64Insn.LoadStorePair(PairOp.STP_X, IndexMode.OFFSET, reg(Reg.R10), R30, SP, 32));
+        addImmediate(OpSize.X, reg(Reg.R10), reg(Reg.R10), options.frameStride());
+    }
+
+    private void popBpfFrame() {
+        Arm64Reg[] r = Arm64RegisterMap.BPF_CALLEE_SAVED;
+        emit(new Arm64Insn.LoadStorePair(PairOp.LDP_X, IndexMode.OFFSET, reg(Reg.R10), R30, SP, 32));
+        emit(new Arm64Insn.LoadStorePair(PairOp.LDP_X, IndexMode.OFFSET, r[2], r[3], SP, 16));
+        emit(new Arm64Insn.LoadStorePair(PairOp.LDP_X, IndexMode.POST, r[0], r[1], SP, BYTES_PER_DEPTH));
+    }
+
+    /// A BPF-to-BPF call: r6–r9, r10 and the caller's return address saved on the machine stack,
+    /// r10 advanced to the next frame (whose bytes are not cleared: BPF programs may not read
+    /// stack they did not write).
+    private void localCall(int target) {
+        checkDepth();
+        pushBpfFrame();
+        buf.emit(new Arm64LabelRefs.Call(), slotLabel(target));
+        popBpfFrame();
+    }
+
+    /// `callx`: the engine resolves the value (a function's code address, or else a helper id).
+    /// r1–r5 and r0 (x0–x4, x7: caller-saved) are kept across the resolution on the machine
+    /// stack, because a function or helper receives r1–r5 and the target may be r0; the address
+    /// goes to x10, clear of the depth check's x9.
+    private void callIndirect(Arm64Reg target) {
+        emit(new Arm64Insn.LoadStorePair(PairOp.STP_X, IndexMode.PRE, R0, R1, SP, -48));
+        emit(new Arm64Insn.LoadStorePair(PairOp.STP_X, IndexMode.OFFSET, R2, R3, SP, 16));
+        emit(new Arm64Insn.LoadStorePair(PairOp.STP_X, IndexMode.OFFSET, R4, R7, SP, 32));
+        emit(Arm64Insn.mov(OpSize.X, R0, target));
+        poolCall(new PoolEntry.Runtime(RuntimeEntry.RESOLVE_CALLX));
+        emit(Arm64Insn.mov(OpSize.X, SCRATCH1, R0));
+        emit(new Arm64Insn.LoadStorePair(PairOp.LDP_X, IndexMode.OFFSET, R4, R7, SP, 32));
+        emit(new Arm64Insn.LoadStorePair(PairOp.LDP_X, IndexMode.OFFSET, R2, R3, SP, 16));
+        emit(new Arm64Insn.LoadStorePair(PairOp.LDP_X, IndexMode.POST, R0, R1, SP, 48));
+        Label helper = buf.label("callx_helper"), done = buf.label("callx_done");
+        cbz(false, OpSize.X, SCRATCH1, helper);
+        checkDepth();
+        pushBpfFrame();
+        emit(new Arm64Insn.BranchReg(Arm64Insn.BranchRegOp.BLR, SCRATCH1));
+        popBpfFrame();
+        b(done);
+        buf.bind(helper);
+        emit(Arm64Insn.mov(OpSize.X, HELPER_ID, target));
+        poolCall(new PoolEntry.Runtime(RuntimeEntry.HELPER_BY_ID));
+        emit(Arm64Insn.mov(OpSize.X, reg(Reg.R0), R0));
+        buf.bind(done);
+    }
+}
