@@ -102,7 +102,7 @@ final class X86Lowering {
         for (int i = 0; i < program.size(); i++) {
             slot = program.slot(i);
             Insn insn = program.get(i);
-            buf.note(String.format("%4d: %s", slot, insn));
+            if (options.listing()) buf.note(String.format("%4d: %s", slot, insn));
             buf.bind(slotLabels[slot]);
             lower(i, insn);
         }
@@ -127,9 +127,13 @@ final class X86Lowering {
         for (int s = 0; s < slotLabels.length; s++) if (slotLabels[s] != null) slotOffsets[s] = slotLabels[s].offset();
         TreeSet<Integer> functions = functionSlots();
         int[] functionOffsets = functions.stream().mapToInt(s -> slotLabels[s].offset()).toArray();
-        StringBuilder listing = new StringBuilder(asm.listing(l -> X86Printer.print(l.insn(), l.offset())));
-        for (int i = 0; i < entries.size(); i++) {
-            listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
+        // The listing (notes above included) costs more than the rest of compiling: only on request.
+        StringBuilder listing = new StringBuilder();
+        if (options.listing()) {
+            listing.append(asm.listing(l -> X86Printer.print(l.insn(), l.offset())));
+            for (int i = 0; i < entries.size(); i++) {
+                listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
+            }
         }
         return new CompiledProgram("x86_64", code, 0, unwind.offset(), functionOffsets, slotOffsets, poolOffset, entries,
                 listing.toString());
