@@ -13,7 +13,11 @@ import dev.ebpfc.runtime.memory.MemoryLayout;
 /// `lse`: ARM64 only (other targets ignore it). Atomics use the FEAT_LSE instructions (`ldadd`,
 /// `ldset`, `ldclr`, `ldeor`, `swp`, `casal`, Armv8.1) instead of `ldaxr`/`stlxr` loops, which
 /// every Armv8.0 core runs.
-public record CompileOptions(Level level, long frameStride, boolean lse) {
+///
+/// `listing`: whether [CompiledProgram#listing] is produced (the default). Engines that only run
+/// the code switch it off: printing the listing costs more than compiling. A target may ignore it
+/// (x86_64 honours it); without it the listing is empty. The code is the same either way.
+public record CompileOptions(Level level, long frameStride, boolean lse, boolean listing) {
     public enum Level {
         /// Direct per-instruction translation with a fixed register map.
         O0,
@@ -30,13 +34,23 @@ public record CompileOptions(Level level, long frameStride, boolean lse) {
         }
     }
 
-    /// Without ISA feature flags (baseline instructions only).
+    /// Without ISA feature flags (baseline instructions only), with a listing.
     public CompileOptions(Level level, long frameStride) {
         this(level, frameStride, false);
     }
 
+    /// With a listing.
+    public CompileOptions(Level level, long frameStride, boolean lse) {
+        this(level, frameStride, lse, true);
+    }
+
     /// The same options with FEAT_LSE atomics on ARM64 switched on or off.
     public CompileOptions withLse(boolean lse) {
-        return new CompileOptions(level, frameStride, lse);
+        return new CompileOptions(level, frameStride, lse, listing);
+    }
+
+    /// The same options with or without the assembly listing.
+    public CompileOptions withListing(boolean listing) {
+        return new CompileOptions(level, frameStride, lse, listing);
     }
 }

@@ -32,18 +32,24 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/// The corners of the x86 register map, against the interpreter: every division, modulo and
-/// shift with every pair of destination and source among r0–r5 (rax, rdi, rsi, rdx, rcx, r8 —
-/// rax/rdx are division's implicit operands, rcx the shift count), every atomic with every base
-/// and source, byte swaps, and the control paths that end in runtime services (call depth, callx,
-/// kfunc, legacy packet loads). Registers r0–r8 are stored to `mem` after the instruction, so
-/// the compared state includes every register.
+/// The corners of the x86 register map, against the interpreter: every division, modulo, shift
+/// and multiplication with every pair of destination r0–r9 and source r0–r10 (rax/rdx are
+/// division's implicit operands, rcx the shift count, r9–r11 the lowering's scratch registers next
+/// to them), every atomic with every base and source among r0–r9 (cmpxchg both matching and not),
+/// `callx` through every register to a helper and to a function, byte swaps, and the control
+/// paths that end in runtime services (call depth, callx, kfunc, legacy packet loads). Every
+/// register is spilled to the stack right after the instruction and copied to `mem` from there,
+/// so the compared state includes all of r0–r9 whatever the instruction clobbered.
 class X86RegisterCornersTest {
+    /// r0–r9 before the instruction under test.
     private static final long[][] VALUES = {
-        {7, -7, 3, 0, -1, 0x8000_0000_0000_0000L},
-        {0x8000_0000L, -1, 0xffff_ffffL, 1, 0x1_0000_0001L, 65},
-        {-3, 2, 33, 0x7fff_ffff_ffff_ffffL, 0x1_8000_0000L, -0x8000_0000L},
+        {7, -7, 3, 0, -1, 0x8000_0000_0000_0000L, 5, 0x1_0000_0000L, -2, 13},
+        {0x8000_0000L, -1, 0xffff_ffffL, 1, 0x1_0000_0001L, 65, -0x8000_0000L, 2, 0xffff_ffff_0000_0001L, 31},
+        {-3, 2, 33, 0x7fff_ffff_ffff_ffffL, 0x1_8000_0000L, -0x8000_0000L, 0x7fff_ffffL, 64, 3, -1},
     };
+    /// Stack slot (below r10) where the prologue keeps the `mem` pointer.
+    private static final short MEM_SLOT = -96;
+    private static final int ALL = 0x3ff, AFTER_CALL = 0x3c1;
     private final Engine interp = new InterpreterEngine();
     private final Engine x86 = EmulatedEngine.x86_64();
     private final List<String> divergences = new ArrayList<>();
@@ -53,16 +59,32 @@ class X86RegisterCornersTest {
         return Reg.of(n);
     }
 
-    /// r9 = mem; r0–r5 = values; r6–r8 = canaries; body; store r0–r8 at mem; exit.
-    private static List<Insn> frame(long[] values, List<Insn> body) {
+    /// Keeps `mem` on the stack; r0–r9 = values; body; spills the registers in `stored` (bit n =
+    /// rn) to the stack, then copies them to mem + 8·n through r1/r2; exit.
+    private static List<Insn> frame(long[] values, List<Insn> body, int stored) {
         List<Insn> p = new ArrayList<>();
-        p.add(new Insn.Alu(Width.W64, AluOp.MOV, Reg.R9, Reg.R1));
-        for (int i = 0; i <= 5; i++) p.add(Insn.LoadImm64.constant(r(i), values[i]));
-        for (int i = 6; i <= 8; i++) p.add(Insn.LoadImm64.constant(r(i), 0x6666_0000_0000_0000L + i));
+        p.add(new Insn.Store(Size.DW, Reg.R10, MEM_SLOT, Reg.R1));
+        for (int i = 0; i <= 9; i++) p.add(Insn.LoadImm64.constant(r(i), values[i]));
         p.addAll(body);
-        for (int i = 0; i <= 8; i++) p.add(new Insn.Store(Size.DW, Reg.R9, (short) (8 * i), r(i)));
+        for (int i = 0; i <= 9; i++) if ((stored & 1 << i) != 0) p.add(new Insn.Store(Size.DW, Reg.R10, (short) (-8 * (i + 1)), r(i)));
+        p.add(new Insn.Load(Size.DW, false, Reg.R1, Reg.R10, MEM_SLOT));
+        for (int i = 0; i <= 9; i++) {
+            if ((stored & 1 << i) == 0) continue;
+            p.add(new Insn.Load(Size.DW, false, Reg.R2, Reg.R10, (short) (-8 * (i + 1))));
+            p.add(new Insn.Store(Size.DW, Reg.R1, (short) (8 * i), Reg.R2));
+        }
+        if ((stored & 1) == 0) p.add(new Insn.Alu(Width.W64, AluOp.MOV, Reg.R0, new Imm(0)));
         p.add(new Insn.Exit());
         return p;
+    }
+
+    private static List<Insn> frame(long[] values, List<Insn> body) {
+        return frame(values, body, ALL);
+    }
+
+    /// Loads the `mem` pointer into `r` (for bodies that need an address).
+    private static Insn memInto(Reg r) {
+        return new Insn.Load(Size.DW, false, r, Reg.R10, MEM_SLOT);
     }
 
     private void compare(String what, List<Insn> insns, RuntimeOptions options, boolean kindOnly) {
@@ -70,6 +92,8 @@ class X86RegisterCornersTest {
         ExecutionResult a = interp.run(object, 0, MapSet.empty(), RunInput.of(new byte[160]), options);
         ExecutionResult b = x86.run(object, 0, MapSet.empty(), RunInput.of(new byte[160]), options);
         runs++;
+        // A rejected program would make the comparison vacuous: every test program here is valid.
+        if (a.error() == ErrorKind.REJECTED) divergences.add(what + ": the interpreter rejected it: " + a);
         String diff = kindOnly ? (a.error() == b.error() ? "" : "error: interp " + a + ", x86_64 " + b)
                 : ResultDiff.describe("interp", a, "x86_64", b);
         if (!diff.isEmpty()) divergences.add(what + ":\n  " + diff.strip().replace("\n", "\n  "));
@@ -90,8 +114,8 @@ class X86RegisterCornersTest {
         for (AluOp op : ops) {
             for (Width w : Width.values()) {
                 for (long[] v : VALUES) {
-                    for (int d = 0; d <= 5; d++) {
-                        for (int s = 0; s <= 5; s++) {
+                    for (int d = 0; d <= 9; d++) {
+                        for (int s = 0; s <= 10; s++) {
                             compare(w + " " + op + " r" + d + ", r" + s + " " + java.util.Arrays.toString(v),
                                     frame(v, List.of(new Insn.Alu(w, op, r(d), r(s)))));
                         }
@@ -109,10 +133,10 @@ class X86RegisterCornersTest {
     @Test
     void movesSwapsAndNegation() {
         for (Width w : Width.values()) {
-            for (int d = 0; d <= 5; d++) {
+            for (int d = 0; d <= 9; d++) {
                 for (AluOp op : new AluOp[]{AluOp.MOVSX8, AluOp.MOVSX16, AluOp.MOVSX32}) {
                     if (op == AluOp.MOVSX32 && w == Width.W32) continue;
-                    compare(w + " " + op + " r" + d, frame(VALUES[1], List.of(new Insn.Alu(w, op, r(d), r((d + 1) % 6)))));
+                    compare(w + " " + op + " r" + d, frame(VALUES[1], List.of(new Insn.Alu(w, op, r(d), r((d + 1) % 10)))));
                 }
                 compare(w + " neg r" + d, frame(VALUES[2], List.of(new Insn.Alu(w, AluOp.NEG, r(d), Imm.ZERO))));
                 compare(w + " mov r" + d + ", -2", frame(VALUES[2], List.of(new Insn.Alu(w, AluOp.MOV, r(d), new Imm(-2)))));
@@ -120,7 +144,7 @@ class X86RegisterCornersTest {
         }
         for (EndianOp op : EndianOp.values()) {
             for (int bits : new int[]{16, 32, 64}) {
-                compare(op + " " + bits, frame(VALUES[2], List.of(new Insn.Endian(op, bits, Reg.R3))));
+                for (int d = 0; d <= 9; d++) compare(op + " " + bits + " r" + d, frame(VALUES[2], List.of(new Insn.Endian(op, bits, r(d)))));
             }
         }
         assertAllAgree();
@@ -132,21 +156,57 @@ class X86RegisterCornersTest {
             for (AtomicOp op : AtomicOp.values()) {
                 for (boolean fetch : new boolean[]{false, true}) {
                     if (op.requiresFetch() && !fetch) continue;
-                    for (int base = 0; base <= 5; base++) {
-                        for (int src = 0; src <= 5; src++) {
-                            List<Insn> body = new ArrayList<>();
-                            // The target word: mem + 80, preset to a value that cmpxchg will match once r0 is copied.
-                            body.add(Insn.LoadImm64.constant(Reg.R6, 0xf0f0_1234_8765_0f0fL));
-                            body.add(new Insn.Store(Size.DW, Reg.R9, (short) 80, Reg.R6));
-                            if (base != 0 && src != 0) body.add(new Insn.Alu(Width.W64, AluOp.MOV, Reg.R0, Reg.R6));
-                            body.add(new Insn.Alu(Width.W64, AluOp.MOV, r(base), Reg.R9));
-                            body.add(new Insn.Alu(Width.W64, AluOp.ADD, r(base), new Imm(72)));
-                            body.add(new Insn.Atomic(size, op, fetch, r(base), (short) 8, r(src)));
-                            compare(size + " " + op + (fetch ? " fetch" : "") + " [r" + base + "], r" + src, frame(VALUES[0], body));
+                    for (int base = 0; base <= 9; base++) {
+                        for (int src = 0; src <= 9; src++) {
+                            for (boolean match : op == AtomicOp.CMPXCHG ? new boolean[]{true, false} : new boolean[]{true}) {
+                                // The target word: mem + 80, preset from a register t (neither base nor
+                                // source); cmpxchg matches when r0 is a copy of it.
+                                int t = 0;
+                                while (t == base || t == src) t++;
+                                List<Insn> body = new ArrayList<>();
+                                body.add(memInto(r(base)));
+                                body.add(new Insn.Alu(Width.W64, AluOp.ADD, r(base), new Imm(72)));
+                                body.add(Insn.LoadImm64.constant(r(t), 0xf0f0_1234_8765_0f0fL));
+                                body.add(new Insn.Store(Size.DW, r(base), (short) 8, r(t)));
+                                if (match && t != 0 && base != 0 && src != 0) body.add(new Insn.Alu(Width.W64, AluOp.MOV, Reg.R0, r(t)));
+                                body.add(new Insn.Atomic(size, op, fetch, r(base), (short) 8, r(src)));
+                                compare(size + " " + op + (fetch ? " fetch" : "") + " [r" + base + "], r" + src + (match ? "" : " (no match)"),
+                                        frame(VALUES[0], body));
+                            }
                         }
                     }
                 }
             }
+        }
+        assertAllAgree();
+    }
+
+    /// `callx` through every register: of helpers (gather_bytes reads all five arguments,
+    /// trash_registers clobbers them, sqrti reads one) and of a function; after the call r1–r5
+    /// are dead, so only r0 and r6–r9 are compared (plus the helper-call trace).
+    @Test
+    void callxThroughEveryRegister() {
+        for (int t = 0; t <= 9; t++) {
+            for (int helper : new int[]{0, 2, 3}) {
+                compare("callx r" + t + " = helper " + helper, frame(VALUES[1], List.of(
+                        Insn.LoadImm64.constant(r(t), helper), new Insn.CallIndirect(r(t))), AFTER_CALL));
+            }
+            // A function at the end: r0 = r1 + r5 (its arguments), then back.
+            List<Insn> body = new ArrayList<>();
+            body.add(new Insn.LoadImm64(r(t), LddwSource.FUNC, 0, 0));
+            body.add(new Insn.CallIndirect(r(t)));
+            List<Insn> p = frame(VALUES[2], body, AFTER_CALL);
+            int callAt = p.indexOf(body.getFirst());
+            int slotsToEnd = 0;
+            for (int i = callAt; i < p.size(); i++) slotsToEnd += p.get(i) instanceof Insn.LoadImm64 ? 2 : 1;
+            p.set(callAt, new Insn.LoadImm64(r(t), LddwSource.FUNC, slotsToEnd - 1, 0));
+            p.add(new Insn.Alu(Width.W64, AluOp.MOV, Reg.R0, Reg.R1));
+            p.add(new Insn.Alu(Width.W64, AluOp.ADD, Reg.R0, Reg.R5));
+            p.add(new Insn.Exit());
+            compare("callx r" + t + " = function", p);
+            // A direct helper call with every register set: nothing moves, the trace shows all five.
+            compare("call gather_bytes with r" + t + " = 0", frame(VALUES[0], List.of(
+                    new Insn.Alu(Width.W64, AluOp.MOV, r(t), new Imm(0)), new Insn.Call(CallKind.HELPER, 0)), AFTER_CALL));
         }
         assertAllAgree();
     }
@@ -171,13 +231,18 @@ class X86RegisterCornersTest {
                 new Insn.CallIndirect(Reg.R2), new Insn.Exit()));
         compare("kfunc", List.of(new Insn.Call(CallKind.KFUNC, 77), new Insn.Exit()));
         compare("unknown helper", List.of(new Insn.Call(CallKind.HELPER, 1234), new Insn.Exit()));
+        // Legacy packet loads clobber r1–r5 like calls. ldind with every index register, and offsets
+        // whose 32-bit sum wraps (imm + index is a 32-bit addition, then sign-extended).
         for (PacketMode mode : PacketMode.values()) {
             for (Size size : new Size[]{Size.B, Size.H, Size.W}) {
-                for (int off : new int[]{0, 3, 158, 159, 160, -1}) {
-                    Reg index = mode == PacketMode.IND ? Reg.R7 : null;
-                    compare(mode + " " + size + " " + off, frame(VALUES[0], List.of(
-                            new Insn.Alu(Width.W64, AluOp.MOV, Reg.R7, new Imm(1)),
-                            new Insn.LoadPacket(size, mode, index, off))));
+                for (int off : new int[]{0, 3, 158, 159, 160, -1, Integer.MIN_VALUE}) {
+                    for (int x = 0; x <= (mode == PacketMode.IND ? 9 : 0); x++) {
+                        for (int index : mode == PacketMode.IND ? new int[]{1, Integer.MIN_VALUE, -1} : new int[]{0}) {
+                            compare(mode + " " + size + " " + off + " index r" + x + " = " + index, frame(VALUES[0], List.of(
+                                    new Insn.Alu(Width.W64, AluOp.MOV, r(x), new Imm(index)),
+                                    new Insn.LoadPacket(size, mode, mode == PacketMode.IND ? r(x) : null, off)), AFTER_CALL));
+                        }
+                    }
                 }
             }
         }

@@ -167,8 +167,9 @@ public final class RunEnvironment {
     }
 
     /// Calls helper `id` of the run's profile with r1–r5, records it in the trace when it
-    /// returns, and reports what the engine must do next. Never throws for anything a program can
-    /// cause: unknown helpers, bad maps, bad pointers become a stop.
+    /// returns (with the arguments its prototype takes, [HelperCall#of]), and reports what the
+    /// engine must do next. Never throws for anything a program can cause: unknown helpers (not
+    /// recorded: BAD_CALL), bad maps, bad pointers become a stop.
     public HelperOutcome callHelper(long id, long a1, long a2, long a3, long a4, long a5) {
         Helper h = options.profile().get(id);
         if (h == null) return HelperOutcome.stopped(ErrorKind.BAD_CALL, "unknown helper " + id + " in the " + options.profile().name + " profile");
@@ -184,7 +185,7 @@ public final class RunEnvironment {
             // A helper handed impossible arguments (sizes beyond any region): never escape as an exception.
             return HelperOutcome.stopped(ErrorKind.OUT_OF_BOUNDS, "helper arguments out of range: " + e.getMessage());
         }
-        trace.add(new HelperCall((int) id, new long[]{a1, a2, a3, a4, a5}, ret));
+        trace.add(HelperCall.of(h, (int) id, env, new long[]{a1, a2, a3, a4, a5}, ret));
         return new HelperOutcome(true, ret, env.clobber(), env.stopKind(), env.stopMessage(), env.tailCallProgram());
     }
 

@@ -119,6 +119,53 @@ class CallsAndControlTest {
         assertEquals("helper 0(0x11, 0x22, 0x33, 0x44, 0x55) = 0x1122334455", c.toString());
     }
 
+    /// The trace contract (docs/runtime.md): a call records exactly the arguments of the helper's
+    /// prototype, whatever the other registers hold.
+    @Test
+    void helperTraceRecordsExactlyThePrototypesArguments() {
+        ExecutionResult r = new Asm().mov(1, 49).mov(2, 0x22).mov(3, 0x33).mov(4, 0x44).mov(5, 0x55).call(3) // sqrti(r1)
+                .mov(1, 1).mov(2, 2).mov(3, 3).mov(4, 4).mov(5, 5).call(2)                                      // trash_registers()
+                .mov(0, 3).mov(1, 64).mov(2, 2).mov(3, 3).mov(4, 4).mov(5, 5).callx(0)                         // sqrti through callx
+                .exit().run();
+        assertEquals(ErrorKind.NONE, r.error(), r.message());
+        assertEquals(java.util.List.of(new HelperCall(3, new long[]{49}, 7), new HelperCall(2, new long[0], 0),
+                new HelperCall(3, new long[]{64}, 8)), r.trace());
+    }
+
+    /// trace_printk, variadic: the fixed two plus one per conversion when it succeeds.
+    @Test
+    void tracePrintkRecordsTheFormatsArguments() {
+        // "%d %x\0" at r10-8; then "%%\0" (no conversion) at r10-16; then a format without its NUL.
+        Asm a = new Asm().st(Size.W, 10, -8, 0x2520_6425).st(Size.W, 10, -4, 0x78).st(Size.DW, 10, -16, 0x2525)
+                .movr(1, 10).alu64(AluOp.ADD, 1, -8).mov(2, 6).mov(3, 7).mov(4, 255).mov(5, 99).call(6)
+                .movr(1, 10).alu64(AluOp.ADD, 1, -16).mov(2, 3).mov(3, 7).mov(4, 255).mov(5, 99).call(6)
+                .movr(1, 10).alu64(AluOp.ADD, 1, -8).mov(2, 2).mov(3, 7).mov(4, 255).mov(5, 99).call(6)
+                .mov(0, 0).exit();
+        ExecutionResult r = a.run(RuntimeOptions.linux().withContext(dev.ebpfc.runtime.context.ContextKind.RAW), MapSet.empty(), RunInput.empty());
+        assertEquals(ErrorKind.NONE, r.error(), r.message());
+        assertEquals("7 ff%", r.printk());
+        long fmt = dev.ebpfc.runtime.memory.MemoryLayout.frameTop(0) - 8;
+        assertEquals(java.util.List.of(new HelperCall(6, new long[]{fmt, 6, 7, 255}, 4), new HelperCall(6, new long[]{fmt - 8, 3}, 1),
+                new HelperCall(6, new long[]{fmt, 2}, -dev.ebpfc.runtime.maps.Errno.EINVAL)), r.trace());
+    }
+
+    /// Every helper of both profiles has a prototype of at most five arguments, and only
+    /// trace_printk is variadic.
+    @Test
+    void everyHelperHasAPrototype() {
+        for (dev.ebpfc.runtime.helpers.HelperProfile p : new dev.ebpfc.runtime.helpers.HelperProfile[]{
+                dev.ebpfc.runtime.helpers.HelperProfile.LINUX, dev.ebpfc.runtime.helpers.HelperProfile.CONFORMANCE}) {
+            for (int id = 0; id < 256; id++) {
+                var h = p.get(id);
+                if (h == null) continue;
+                assertTrue(h.arity() >= 0 && h.arity() <= 5, h.name() + " arity " + h.arity());
+                assertEquals(h.name().equals("trace_printk"), h.variadic(), h.name());
+            }
+        }
+        assertEquals(5, dev.ebpfc.runtime.helpers.HelperProfile.CONFORMANCE.get(0).arity());
+        assertEquals(4, dev.ebpfc.runtime.helpers.HelperProfile.LINUX.get(2).arity());
+    }
+
     @Test
     void budgetExhaustion() {
         ExecutionResult r = new Interpreter(new Asm().mov(0, 0).ja(-1).exit().program(), RuntimeOptions.conformance().withBudget(1000))

@@ -96,13 +96,13 @@ final class X86Lowering {
         if (pad) emit(new X86Insn.AluRI(X86Insn.AluOp.SUB, OpSize.Q, RSP, 8));
         emit(new X86Insn.MovRR(OpSize.Q, R12, RSP));
         emit(new X86Insn.MovRR(OpSize.Q, RBP, RDX));
-        // BPF registers start at 0 (as in the interpreter): a helper call records r1–r5 whether the
-        // helper reads them or not, so r3–r5 must not carry the caller's values; r0 for symmetry.
+        // BPF registers start at 0 (as in the interpreter): r3–r5 must not carry the caller's values
+        // (a program run without the static check may read them); r0 for symmetry.
         for (X86Reg r : new X86Reg[]{RAX, RDX, RCX, R8}) emit(new X86Insn.AluRR(X86Insn.AluOp.XOR, OpSize.L, r, r));
         for (int i = 0; i < program.size(); i++) {
             slot = program.slot(i);
             Insn insn = program.get(i);
-            buf.note(String.format("%4d: %s", slot, insn));
+            if (options.listing()) buf.note(String.format("%4d: %s", slot, insn));
             buf.bind(slotLabels[slot]);
             lower(i, insn);
         }
@@ -127,9 +127,13 @@ final class X86Lowering {
         for (int s = 0; s < slotLabels.length; s++) if (slotLabels[s] != null) slotOffsets[s] = slotLabels[s].offset();
         TreeSet<Integer> functions = functionSlots();
         int[] functionOffsets = functions.stream().mapToInt(s -> slotLabels[s].offset()).toArray();
-        StringBuilder listing = new StringBuilder(asm.listing(l -> X86Printer.print(l.insn(), l.offset())));
-        for (int i = 0; i < entries.size(); i++) {
-            listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
+        // The listing (notes above included) costs more than the rest of compiling: only on request.
+        StringBuilder listing = new StringBuilder();
+        if (options.listing()) {
+            listing.append(asm.listing(l -> X86Printer.print(l.insn(), l.offset())));
+            for (int i = 0; i < entries.size(); i++) {
+                listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
+            }
         }
         return new CompiledProgram("x86_64", code, 0, unwind.offset(), functionOffsets, slotOffsets, poolOffset, entries,
                 listing.toString());
@@ -520,8 +524,11 @@ final class X86Lowering {
         if (lp.index() == null) {
             emit(new X86Insn.MovRI(OpSize.Q, RDI, lp.imm()));
         } else {
-            emit(new X86Insn.ExtendRR(X86Insn.Extend.MOVSLQ, RDI, reg(lp.index())));
-            emit(new X86Insn.AluRI(X86Insn.AluOp.ADD, OpSize.Q, RDI, lp.imm()));
+            // imm + index as 32-bit integers, then sign-extended, as the interpreter and Linux compute
+            // it: a 64-bit sum would miss the wrap (0x80000000 + 0x80000000 is offset 0).
+            emit(new X86Insn.MovRR(OpSize.L, RDI, reg(lp.index())));
+            emit(new X86Insn.AluRI(X86Insn.AluOp.ADD, OpSize.L, RDI, lp.imm()));
+            emit(new X86Insn.ExtendRR(X86Insn.Extend.MOVSLQ, RDI, RDI));
         }
         emit(new X86Insn.MovRI(OpSize.L, RSI, lp.size().bytes));
         poolCall(new PoolEntry.Runtime(RuntimeEntry.LOAD_PACKET));
@@ -591,14 +598,19 @@ final class X86Lowering {
     }
 
     /// `callx`: the engine resolves the value (a function's code address, or else a helper id);
-    /// r1–r5 are kept across the resolution because a function or helper receives them.
+    /// r1–r5 are kept across the resolution because a function or helper receives them, and r0
+    /// because a function may still see it. The target is copied to r9 before anything else:
+    /// the resolution returns in rax, so reading the target afterwards would read the resolved
+    /// address instead when the target is r0 (found by fuzzing: `callx r0` called helper 0).
+    /// r9 is saved and restored with the arguments, so the helper path finds the id there.
     private void callIndirect(X86Reg target) {
-        X86Reg[] args = {RDI, RSI, RDX, RCX, R8, R9}; // six pushes keep rsp 16-byte aligned
-        for (X86Reg r : args) emit(new X86Insn.Push(r));
-        emit(new X86Insn.MovRR(OpSize.Q, RDI, target));
+        emit(new X86Insn.MovRR(OpSize.Q, R9, target));
+        X86Reg[] saved = {RAX, RDI, RSI, RDX, RCX, R8, R9, R10}; // eight pushes keep rsp 16-byte aligned
+        for (X86Reg r : saved) emit(new X86Insn.Push(r));
+        emit(new X86Insn.MovRR(OpSize.Q, RDI, R9));
         poolCall(new PoolEntry.Runtime(RuntimeEntry.RESOLVE_CALLX));
         emit(new X86Insn.MovRR(OpSize.Q, R11, RAX));
-        for (int i = args.length - 1; i >= 0; i--) emit(new X86Insn.Pop(args[i]));
+        for (int i = saved.length - 1; i >= 0; i--) emit(new X86Insn.Pop(saved[i]));
         Label helper = buf.label("callx_helper"), done = buf.label("callx_done");
         emit(new X86Insn.TestRR(OpSize.Q, R11, R11));
         jcc(X86Cond.E, helper);
@@ -608,7 +620,6 @@ final class X86Lowering {
         popBpfFrame();
         jmp(done);
         buf.bind(helper);
-        emit(new X86Insn.MovRR(OpSize.Q, R9, target));
         poolCall(new PoolEntry.Runtime(RuntimeEntry.HELPER_BY_ID));
         buf.bind(done);
     }

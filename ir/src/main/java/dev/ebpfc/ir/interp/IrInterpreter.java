@@ -374,11 +374,12 @@ public final class IrInterpreter {
             return helper(h, (int) id, args);
         }
 
-        /// Calls `h` with `args` (missing ones 0) and records the call with the arguments passed.
+        /// Calls `h` with `args` (missing ones 0) and records the call with the arguments its
+        /// prototype takes ([HelperCall#of]), as every engine does.
         private long helper(Helper h, int id, long[] args) {
             env.resetRequests();
             long ret = h.call(env, arg(args, 0), arg(args, 1), arg(args, 2), arg(args, 3), arg(args, 4));
-            trace.add(new HelperCall(id, args, ret));
+            trace.add(HelperCall.of(h, id, env, args, ret));
             if (env.stopKind() != null) throw new IrTrap(env.stopKind(), ret, env.stopMessage());
             return ret;
         }

@@ -223,8 +223,8 @@ final class FunctionLifter {
             case Insn.Call c -> {
                 Value r0 = switch (c.kind()) {
                     case HELPER -> {
-                        HelperSignatures.Args sig = HelperSignatures.of(cx.profile(), c.imm());
-                        yield fb.callHelper(c.imm(), args(sig.fixed(), sig.variadic()));
+                        yield fb.callHelper(c.imm(), args(RegisterFlow.helperArgs(cx.profile(), c.imm()),
+                                RegisterFlow.helperVariadic(cx.profile(), c.imm())));
                     }
                     case LOCAL -> localCall(program.branchTarget(i));
                     case KFUNC -> fb.callKfunc(c.imm(), args(0, true));

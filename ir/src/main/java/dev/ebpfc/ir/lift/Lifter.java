@@ -1,5 +1,6 @@
 package dev.ebpfc.ir.lift;
 
+import dev.ebpfc.frontend.insn.Insn;
 import dev.ebpfc.frontend.object.MapDef;
 import dev.ebpfc.frontend.object.ProgramDef;
 import dev.ebpfc.ir.Function;
@@ -12,8 +13,10 @@ import dev.ebpfc.runtime.context.ContextKind;
 import dev.ebpfc.runtime.helpers.HelperProfile;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /// Lifts a linked BPF program (`ProgramDef`: the entry function and its subprograms) to an IR
 /// [Module]: one IR function per BPF function, the module's maps declared in the object's order
@@ -41,17 +44,20 @@ public final class Lifter {
 
     /// What every function's lifting shares.
     record Context(ProgramDef def, List<MapDef> maps, ContextKind context, HelperProfile profile, BpfFunctions functions,
-                   Map<Integer, Integer> liveInBySlot) {
+                   Map<Integer, Integer> liveInBySlot, Set<Integer> withCallx) {
         int liveIn(int slot) {
             return liveInBySlot.getOrDefault(slot, 0);
         }
 
         /// Parameters of the function at `slot`: r1 up to the highest argument register it reads;
         /// the program entry has at most r1 and r2 (the context and, by the conformance
-        /// convention, its length).
+        /// convention, its length). A function with a `callx` takes all it can (entry: r1, r2;
+        /// others: r1–r5), because a helper reached through `callx` reads arguments no analysis
+        /// can name: its callers' values must still be there for it, as in the interpreter.
         int paramCount(int slot) {
             int live = liveIn(slot) & RegisterFlow.ARGS;
             int n = live == 0 ? 0 : 31 - Integer.numberOfLeadingZeros(live);
+            if (withCallx.contains(slot)) n = 5;
             return slot == 0 ? Math.min(n, 2) : n;
         }
     }
@@ -64,7 +70,13 @@ public final class Lifter {
         for (BpfFunctions.Span s : functions.spans()) cfgs.put(s.start(), SlotCfg.build(program.program(), s.start(), s.end()));
 
         Map<Integer, Integer> liveIn = new HashMap<>();
-        Context cx = new Context(program, maps, context, helpers, functions, liveIn);
+        Set<Integer> withCallx = new HashSet<>();
+        for (BpfFunctions.Span s : functions.spans()) {
+            for (SlotCfg.SlotBlock b : cfgs.get(s.start()).blocks) {
+                for (int i = b.first; i <= b.last; i++) if (program.program().get(i) instanceof Insn.CallIndirect) withCallx.add(s.start());
+            }
+        }
+        Context cx = new Context(program, maps, context, helpers, functions, liveIn, withCallx);
         RegisterFlow flow = new RegisterFlow(program.program(), helpers, cx::liveIn);
         boolean changed = true;
         while (changed) {

@@ -7,6 +7,7 @@ import dev.ebpfc.frontend.insn.Insn;
 import dev.ebpfc.frontend.insn.Operand;
 import dev.ebpfc.frontend.insn.Program;
 import dev.ebpfc.frontend.insn.Reg;
+import dev.ebpfc.runtime.helpers.Helper;
 import dev.ebpfc.runtime.helpers.HelperProfile;
 
 import java.util.function.IntUnaryOperator;
@@ -19,8 +20,9 @@ import java.util.function.IntUnaryOperator;
 ///   is an error (as in the kernel verifier and the runtime's static check); calls leave r1–r5
 ///   unset, so the lifter never carries their old values across a call.
 ///
-/// A call reads exactly its arguments: a helper's come from [HelperSignatures], a local call's
-/// are the callee's live-in registers (so liveness runs to a fixpoint over the functions).
+/// A call reads exactly its arguments: a helper's are those of its prototype in the runtime
+/// ([Helper#arity], [#helperArgs]), a local call's are the callee's live-in registers (so
+/// liveness runs to a fixpoint over the functions).
 final class RegisterFlow {
     static final int R0 = 1, R10 = 1 << 10, ARGS = 0b11_1110;
 
@@ -43,6 +45,21 @@ final class RegisterFlow {
         return o instanceof Reg r ? bit(r) : 0;
     }
 
+    /// How many argument registers a call of helper `id` always passes: its prototype's fixed
+    /// arguments ([Helper#arity]); 0 for a helper the profile does not have (the call passes r1..
+    /// as far as registers are set, [#helperVariadic], which is all a program can have meant).
+    static int helperArgs(HelperProfile profile, long id) {
+        Helper h = profile.get(id);
+        return h == null ? 0 : h.arity();
+    }
+
+    /// Whether a call of helper `id` also passes the registers after the fixed ones that are set:
+    /// for variadic helpers (`trace_printk`) and unknown ones.
+    static boolean helperVariadic(HelperProfile profile, long id) {
+        Helper h = profile.get(id);
+        return h == null || h.variadic();
+    }
+
     /// r1..rn.
     static int firstArgs(int n) {
         return ((1 << n) - 1) << 1;
@@ -61,7 +78,7 @@ final class RegisterFlow {
             case Insn.Jump j -> bit(j.dst()) | bit(j.src());
             case Insn.Goto g -> 0;
             case Insn.Call c -> switch (c.kind()) {
-                case HELPER -> firstArgs(HelperSignatures.of(profile, c.imm()).fixed());
+                case HELPER -> firstArgs(helperArgs(profile, c.imm()));
                 case LOCAL -> calleeLiveIn.applyAsInt(program.branchTarget(i));
                 case KFUNC -> 0;
             };

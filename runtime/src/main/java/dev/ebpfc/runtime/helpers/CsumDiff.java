@@ -16,6 +16,11 @@ public final class CsumDiff implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 5;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long from, long fromSize, long to, long toSize, long seed) {
         long fs = fromSize & 0xffffffffL, ts = toSize & 0xffffffffL;
         if (((fs | ts) & 3) != 0 || fs + ts > SCRATCH) return -Errno.EINVAL;

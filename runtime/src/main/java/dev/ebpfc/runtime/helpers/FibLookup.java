@@ -14,6 +14,11 @@ public final class FibLookup implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 4;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long ctx, long params, long plen, long flags, long r5) {
         if (plen < PARAMS_SIZE) return -Errno.EINVAL;
         env.memory.readBytes(params, PARAMS_SIZE);

@@ -9,6 +9,11 @@ public final class GatherBytes implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 5;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long a, long b, long c, long d, long e) {
         return (a & 0xff) << 32 | (b & 0xff) << 24 | (c & 0xff) << 16 | (d & 0xff) << 8 | (e & 0xff);
     }

@@ -8,6 +8,11 @@ public final class GetPrandomU32 implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 0;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long r1, long r2, long r3, long r4, long r5) {
         return env.nextRandom() & 0xffffffffL;
     }

@@ -10,6 +10,11 @@ public final class MapDeleteElem implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 2;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long map, long key, long r3, long r4, long r5) {
         BpfMap m = env.map(map, name());
         return m.delete(env.memory.readBytes(key, m.def.keySize()));

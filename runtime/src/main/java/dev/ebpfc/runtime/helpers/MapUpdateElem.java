@@ -10,6 +10,11 @@ public final class MapUpdateElem implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 4;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long map, long key, long value, long flags, long r5) {
         BpfMap m = env.map(map, name());
         byte[] k = env.memory.readBytes(key, m.def.keySize());

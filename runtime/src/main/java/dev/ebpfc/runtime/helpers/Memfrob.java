@@ -8,6 +8,11 @@ public final class Memfrob implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 2;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long p, long n, long r3, long r4, long r5) {
         byte[] b = env.memory.readBytes(p, (int) n);
         for (int i = 0; i < b.length; i++) b[i] ^= 42;

@@ -9,6 +9,11 @@ public final class PerfEventOutput implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 5;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long ctx, long map, long flags, long data, long size) {
         env.map(map, name());
         env.perfEvent(env.memory.readBytes(data, (int) size));

@@ -12,6 +12,11 @@ public final class ProbeRead implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 3;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long dst, long size, long src, long r4, long r5) {
         int n = (int) (size & 0xffffffffL);
         if (n < 0) return -Errno.EINVAL;

@@ -14,6 +14,11 @@ public final class Redirect implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 2;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long ifindex, long flags, long r3, long r4, long r5) {
         boolean xdp = env.context.kind == ContextKind.XDP;
         if ((flags & ~BPF_F_INGRESS) != 0 || (xdp && flags != 0)) return xdp ? 0 : 2;

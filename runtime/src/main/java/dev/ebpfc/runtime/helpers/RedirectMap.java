@@ -13,6 +13,11 @@ public final class RedirectMap implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 3;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long map, long key, long flags, long r4, long r5) {
         BpfMap m = env.map(map, name());
         byte[] k = new byte[m.def.keySize()];

@@ -8,6 +8,11 @@ public final class RingbufDiscard implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 2;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long data, long flags, long r3, long r4, long r5) {
         RingbufReserve.commit(env, data, true, name());
         return 0;

@@ -12,6 +12,11 @@ public final class RingbufOutput implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 4;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long map, long data, long size, long flags, long r5) {
         RingBufMap rb = RingbufReserve.ring(env, map, name());
         byte[] bytes = env.memory.readBytes(data, (int) size);

@@ -13,6 +13,11 @@ public final class RingbufReserve implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 3;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long map, long size, long flags, long r4, long r5) {
         RingBufMap rb = ring(env, map, name());
         if (flags != 0) return 0;

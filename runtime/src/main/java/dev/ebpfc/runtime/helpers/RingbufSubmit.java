@@ -8,6 +8,11 @@ public final class RingbufSubmit implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 2;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long data, long flags, long r3, long r4, long r5) {
         RingbufReserve.commit(env, data, false, name());
         return 0;

@@ -12,6 +12,11 @@ public final class SkbLoadBytes implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 4;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long skb, long offset, long to, long len, long r5) {
         int n = (int) len;
         int off = (int) offset;

@@ -9,6 +9,11 @@ public final class Sqrti implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 1;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long a, long r2, long r3, long r4, long r5) {
         // Unsigned to double with one rounding, as C's conversion: halve with the lost bit kept sticky.
         double d = a >= 0 ? (double) a : (double) ((a >>> 1) | (a & 1)) * 2.0;

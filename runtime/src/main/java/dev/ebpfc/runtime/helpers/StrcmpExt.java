@@ -10,6 +10,11 @@ public final class StrcmpExt implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 2;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long a, long b, long r3, long r4, long r5) {
         for (long i = 0; ; i++) {
             int x = (int) env.memory.read(a + i, 1);

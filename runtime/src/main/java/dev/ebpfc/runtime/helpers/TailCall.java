@@ -15,6 +15,11 @@ public final class TailCall implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 3;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long ctx, long map, long index, long r4, long r5) {
         BpfMap m = env.map(map, name());
         if (!(m instanceof ProgArrayMap pa)) throw new HelperException(dev.ebpfc.runtime.ErrorKind.BAD_CALL, "tail_call: map " + m.name() + " is not a PROG_ARRAY");

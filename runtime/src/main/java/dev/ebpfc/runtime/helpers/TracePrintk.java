@@ -19,6 +19,31 @@ public final class TracePrintk implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 2;
+    }
+
+    @Override
+    public boolean variadic() {
+        return true;
+    }
+
+    /// The fixed two, plus one per conversion of the format (`%%` is none) when the call
+    /// succeeded; only the fixed two when it returned an error (the format was not used).
+    @Override
+    public int argumentsUsed(HelperEnvironment env, long[] args, long result) {
+        if (result < 0) return 2;
+        byte[] f = env.memory.readBytes(args[0], (int) args[1]);
+        int conversions = 0;
+        for (int i = 0; i < f.length && f[i] != 0; i++) {
+            if (f[i] != '%') continue;
+            if (i + 1 < f.length && f[i + 1] == '%') i++;
+            else conversions++;
+        }
+        return 2 + Math.min(3, conversions);
+    }
+
+    @Override
     public long call(HelperEnvironment env, long fmt, long fmtSize, long a1, long a2, long a3) {
         int n = (int) fmtSize;
         if (n <= 0) return -Errno.EINVAL;

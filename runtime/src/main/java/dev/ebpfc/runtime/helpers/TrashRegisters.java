@@ -11,6 +11,11 @@ public final class TrashRegisters implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 0;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long r1, long r2, long r3, long r4, long r5) {
         env.clobberArguments(GARBAGE | 1, GARBAGE | 2, GARBAGE | 3, GARBAGE | 4, GARBAGE | 5);
         return 0;

@@ -11,6 +11,11 @@ public final class Unwind implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 1;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long a, long r2, long r3, long r4, long r5) {
         if (a == 0) env.requestStop(ErrorKind.UNWIND, "unwind helper returned 0");
         return a;

@@ -13,6 +13,11 @@ public final class XdpAdjustHead implements Helper {
     }
 
     @Override
+    public int arity() {
+        return 2;
+    }
+
+    @Override
     public long call(HelperEnvironment env, long ctx, long delta, long r3, long r4, long r5) {
         if (env.context.kind != ContextKind.XDP) return -Errno.EINVAL;
         return env.context.adjustHead((int) delta);
