@@ -15,8 +15,8 @@ import dev.ebpfc.runtime.memory.MemoryLayout;
 /// every Armv8.0 core runs.
 ///
 /// `listing`: whether [CompiledProgram#listing] is produced (the default). Engines that only run
-/// the code switch it off: printing the listing costs more than compiling. A target may ignore it
-/// (x86_64 honours it); without it the listing is empty. The code is the same either way.
+/// the code switch it off: printing the listing costs more than compiling. Every target honours
+/// it; without it the listing is empty. The code is the same either way.
 public record CompileOptions(Level level, long frameStride, boolean lse, boolean listing) {
     public enum Level {
         /// Direct per-instruction translation with a fixed register map.

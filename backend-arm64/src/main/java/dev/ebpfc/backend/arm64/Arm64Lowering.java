@@ -130,7 +130,7 @@ final class Arm64Lowering {
         for (int i = 0; i < program.size(); i++) {
             slot = program.slot(i);
             Insn insn = program.get(i);
-            buf.note(String.format("%4d: %s", slot, insn));
+            if (options.listing()) buf.note(String.format("%4d: %s", slot, insn));
             buf.bind(slotLabels[slot]);
             lower(i, insn);
         }
@@ -155,8 +155,9 @@ final class Arm64Lowering {
         Arrays.fill(slotOffsets, -1);
         for (int s = 0; s < slotLabels.length; s++) if (slotLabels[s] != null) slotOffsets[s] = slotLabels[s].offset();
         int[] functionOffsets = functionSlots().stream().mapToInt(s -> slotLabels[s].offset()).toArray();
-        StringBuilder listing = listing(asm);
-        for (int i = 0; i < entries.size(); i++) {
+        // The listing costs more than the rest of compiling: only on request (CompileOptions.listing).
+        StringBuilder listing = options.listing() ? listing(asm) : new StringBuilder();
+        for (int i = 0; options.listing() && i < entries.size(); i++) {
             listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
         }
         return new CompiledProgram("arm64", code, 0, unwind.offset(), functionOffsets, slotOffsets, poolOffset, entries,
@@ -622,8 +623,9 @@ final class Arm64Lowering {
         if (lp.index() == null) {
             materialize(R0, lp.imm(), OpSize.X);
         } else {
-            emit(Arm64Insn.signExtend(OpSize.X, R0, reg(lp.index()), 32));
-            addImmediate(OpSize.X, R0, R0, lp.imm());
+            // Linux adds index and imm as 32-bit values, then sign-extends the sum.
+            addImmediate(OpSize.W, R0, reg(lp.index()), lp.imm());
+            emit(Arm64Insn.signExtend(OpSize.X, R0, R0, 32));
         }
         materialize(R1, lp.size().bytes, OpSize.W);
         poolCall(new PoolEntry.Runtime(RuntimeEntry.LOAD_PACKET));

@@ -127,7 +127,7 @@ final class Riscv64Lowering {
         for (int i = 0; i < program.size(); i++) {
             slot = program.slot(i);
             Insn insn = program.get(i);
-            buf.note(String.format("%4d: %s", slot, insn));
+            if (options.listing()) buf.note(String.format("%4d: %s", slot, insn));
             buf.bind(slotLabels[slot]);
             lower(i, insn);
         }
@@ -153,8 +153,9 @@ final class Riscv64Lowering {
         Arrays.fill(slotOffsets, -1);
         for (int s = 0; s < slotLabels.length; s++) if (slotLabels[s] != null) slotOffsets[s] = slotLabels[s].offset();
         int[] functionOffsets = functionSlots().stream().mapToInt(s -> slotLabels[s].offset()).toArray();
-        StringBuilder listing = new StringBuilder(listing(asm));
-        for (int i = 0; i < entries.size(); i++) {
+        // The listing costs more than the rest of compiling: only on request (CompileOptions.listing).
+        StringBuilder listing = new StringBuilder(options.listing() ? listing(asm) : "");
+        for (int i = 0; options.listing() && i < entries.size(); i++) {
             listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
         }
         return new CompiledProgram("riscv64", code, 0, unwind.offset(), functionOffsets, slotOffsets, poolOffset, entries,
@@ -640,12 +641,12 @@ final class Riscv64Lowering {
         if (lp.index() == null) {
             li(A0, lp.imm());
         } else {
-            sext32(A0, reg(lp.index()));
+            // Linux adds index and imm as 32-bit values, then sign-extends the sum: addw/addiw.
             if (Imm12.fits(lp.imm())) {
-                if (lp.imm() != 0) addi(A0, A0, lp.imm());
+                aluImm(AluImmOp.ADDIW, A0, reg(lp.index()), lp.imm());
             } else {
                 li(T0, lp.imm());
-                alu(Riscv64Insn.AluOp.ADD, A0, A0, T0);
+                alu(Riscv64Insn.AluOp.ADDW, A0, reg(lp.index()), T0);
             }
         }
         li(A1, lp.size().bytes);

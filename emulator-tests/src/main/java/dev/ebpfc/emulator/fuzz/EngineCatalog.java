@@ -23,7 +23,9 @@ public final class EngineCatalog {
     public static final List<EngineFactory> ALL = List.of(
             new EngineFactory("interp", InterpreterEngine::new),
             new EngineFactory("ir", IrEngine::new),
-            new EngineFactory("x86_64", EmulatedEngine::x86_64)
+            new EngineFactory("x86_64", EmulatedEngine::x86_64),
+            new EngineFactory("arm64", EmulatedEngine::arm64),
+            new EngineFactory("riscv64", EmulatedEngine::riscv64)
     );
 
     public static List<String> names() {
