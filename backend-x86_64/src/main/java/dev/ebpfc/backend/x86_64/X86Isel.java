@@ -86,6 +86,20 @@ final class X86Isel {
 
     /// Compiles `def` at -O2 or throws [Unsupported].
     static CompiledProgram compile(ProgramDef def) {
+        // Checked on the bytecode first, so the optimiser cannot hide a call (whose trace the
+        // runtime records) or a memory access (which may fault at a slot) from the subset check.
+        dev.ebpfc.frontend.insn.Program program = def.program();
+        for (int i = 0; i < program.size(); i++) {
+            switch (program.get(i)) {
+                case dev.ebpfc.frontend.insn.Insn.Alu a -> { }
+                case dev.ebpfc.frontend.insn.Insn.Endian e -> { }
+                case dev.ebpfc.frontend.insn.Insn.Jump j -> { }
+                case dev.ebpfc.frontend.insn.Insn.Goto g -> { }
+                case dev.ebpfc.frontend.insn.Insn.Exit x -> { }
+                case dev.ebpfc.frontend.insn.Insn.LoadImm64 l when l.source() == dev.ebpfc.frontend.insn.LddwSource.IMM64 -> { }
+                case dev.ebpfc.frontend.insn.Insn insn -> throw new Unsupported(insn.getClass().getSimpleName());
+            }
+        }
         Module m;
         try {
             m = Lifter.lift(def, List.of(), HelperProfile.CONFORMANCE);
