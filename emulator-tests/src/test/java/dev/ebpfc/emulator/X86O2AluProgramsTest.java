@@ -1,5 +1,6 @@
 package dev.ebpfc.emulator;
 
+import dev.ebpfc.backend.CompileOptions;
 import dev.ebpfc.backend.x86_64.X86Target;
 import dev.ebpfc.emulator.diff.DifferentialRunner;
 import dev.ebpfc.frontend.asm.Assembler;
@@ -68,17 +69,25 @@ class X86O2AluProgramsTest {
         List<String> failures = new ArrayList<>();
         int o2 = 0;
         int programs = 2000;
+        long bytesO0 = 0;
+        long bytesO2 = 0;
         for (int i = 0; i < programs; i++) {
             String text = program(rnd);
             Program p = Assembler.assemble(text);
-            String why = X86Target.o2Rejection(ProgramDef.of("alu" + i, p));
-            if (why == null) o2++;
+            ProgramDef def = ProgramDef.of("alu" + i, p);
+            String why = X86Target.o2Rejection(def);
+            if (why == null) {
+                o2++;
+                bytesO2 += X86Target.compileO2(def).code().length;
+                bytesO0 += new X86Target().compile(def, CompileOptions.O0).code().length;
+            }
             else if (failures.size() < 3) failures.add("program " + i + " not at -O2: " + why + "\n" + text);
             byte[] mem = new byte[rnd.nextInt(4096)];
             DifferentialRunner.Outcome o = runner.run(p, mem);
             if (!o.agreed() && failures.size() < 8) failures.add("program " + i + ": " + o.divergences() + "\n" + text);
         }
-        System.out.println("X86O2AluProgramsTest: " + o2 + " of " + programs + " at -O2");
+        System.out.println("X86O2AluProgramsTest: " + o2 + " of " + programs + " at -O2; code " + bytesO0 + " bytes at -O0, "
+                + bytesO2 + " at -O2");
         assertEquals("", String.join("\n", failures));
         assertTrue(o2 == programs);
     }

@@ -1,5 +1,6 @@
 package dev.ebpfc.emulator;
 
+import dev.ebpfc.backend.CompileOptions;
 import dev.ebpfc.backend.x86_64.X86Target;
 import dev.ebpfc.frontend.data.DataFileReader;
 import dev.ebpfc.frontend.object.ProgramDef;
@@ -29,10 +30,17 @@ class X86O2ConformanceTest {
         StringBuilder failures = new StringBuilder();
         int failed = 0;
         int o2 = 0;
+        long bytesO0 = 0;
+        long bytesO2 = 0;
         java.util.TreeMap<String, Integer> reasons = new java.util.TreeMap<>();
         for (Path f : files) {
-            String why = X86Target.o2Rejection(ProgramDef.of(f.getFileName().toString(), DataFileReader.read(f).program()));
-            if (why == null) o2++;
+            ProgramDef def = ProgramDef.of(f.getFileName().toString(), DataFileReader.read(f).program());
+            String why = X86Target.o2Rejection(def);
+            if (why == null) {
+                o2++;
+                bytesO2 += X86Target.compileO2(def).code().length;
+                bytesO0 += new X86Target().compile(def, CompileOptions.O0).code().length;
+            }
             else reasons.merge(why.replaceAll("[0-9]+", "N"), 1, Integer::sum);
             ConformanceCase c = runner.run(f);
             if (!c.passed()) {
@@ -41,7 +49,8 @@ class X86O2ConformanceTest {
             }
         }
         System.out.println("X86O2ConformanceTest: " + (files.size() - failed) + "/" + files.size() + " pass; " + o2
-                + " compiled at -O2, " + (files.size() - o2) + " fell back to -O0");
+                + " compiled at -O2, " + (files.size() - o2) + " fell back to -O0; code of the -O2 ones: " + bytesO0
+                + " bytes at -O0, " + bytesO2 + " at -O2");
         reasons.forEach((k, v) -> System.out.println("  fallback " + v + " × " + k));
         assertEquals("", failures.toString(), failed + " of " + files.size() + " failed");
         assertTrue(o2 >= MINIMUM_O2, "only " + o2 + " programs went through -O2");
