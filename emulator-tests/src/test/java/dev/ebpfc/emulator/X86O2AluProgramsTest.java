@@ -71,6 +71,7 @@ class X86O2AluProgramsTest {
         int programs = 2000;
         long bytesO0 = 0;
         long bytesO2 = 0;
+        int withSpills = 0;
         for (int i = 0; i < programs; i++) {
             String text = program(rnd);
             Program p = Assembler.assemble(text);
@@ -78,7 +79,9 @@ class X86O2AluProgramsTest {
             String why = X86Target.o2Rejection(def);
             if (why == null) {
                 o2++;
-                bytesO2 += X86Target.compileO2(def).code().length;
+                dev.ebpfc.backend.CompiledProgram code = X86Target.compileO2(def);
+                bytesO2 += code.code().length;
+                if (code.listing().contains("(%r12)")) withSpills++;
                 bytesO0 += new X86Target().compile(def, CompileOptions.O0).code().length;
             }
             else if (failures.size() < 3) failures.add("program " + i + " not at -O2: " + why + "\n" + text);
@@ -87,8 +90,9 @@ class X86O2AluProgramsTest {
             if (!o.agreed() && failures.size() < 8) failures.add("program " + i + ": " + o.divergences() + "\n" + text);
         }
         System.out.println("X86O2AluProgramsTest: " + o2 + " of " + programs + " at -O2; code " + bytesO0 + " bytes at -O0, "
-                + bytesO2 + " at -O2");
+                + bytesO2 + " at -O2; " + withSpills + " with spill slots");
         assertEquals("", String.join("\n", failures));
         assertTrue(o2 == programs);
+        assertTrue(withSpills > 0, "no program reached the spill path");
     }
 }
