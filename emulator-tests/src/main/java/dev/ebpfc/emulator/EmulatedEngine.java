@@ -119,6 +119,11 @@ public final class EmulatedEngine implements Engine {
         return new EmulatedEngine("x86_64", new X86EmulatedIsa(), CompileOptions.O0);
     }
 
+    /// The x86_64 -O2 engine (`x86_64-O2`): programs outside the -O2 subset run the -O0 code.
+    public static EmulatedEngine x86_64O2() {
+        return new EmulatedEngine("x86_64-O2", new X86EmulatedIsa(), new CompileOptions(CompileOptions.Level.O2, MemoryLayout.WINDOW_SIZE));
+    }
+
     /// The ARM64 -O0 engine (`arm64`), with LL/SC atomics: Unicorn 2.0.1's default AArch64 CPU
     /// (Cortex-A72, Armv8.0) has no FEAT_LSE and raises an undefined-instruction exception on it.
     public static EmulatedEngine arm64() {
