@@ -39,11 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OptDifferentialTest {
     private static final int[] LEVELS = {0, 1, 2};
 
-    /// The pipeline of `level` for the programs of `object` lifted for program `program`'s context
-    /// (which the verifier-driven passes need, with the maps and helper numbering).
-    static UnaryOperator<Module> optimiser(int level, BpfObject object, int program, RuntimeOptions options) {
-        return m -> Pipeline.run(m, new PassContext(level, true, options.profile(), IrEngine.contextKind(object, program, options), object.maps()),
-                PipelineListener.NONE);
+    static UnaryOperator<Module> optimiser(int level) {
+        return m -> Pipeline.run(m, new PassContext(level, true), PipelineListener.NONE);
     }
 
     /// What differs between the interpreter's result `expected` and the IR interpreter's at each
@@ -59,7 +56,7 @@ class OptDifferentialTest {
         for (int level : levels) {
             String why;
             try {
-                ExecutionResult r = IrEngine.interpreter(object, program, options, optimiser(level, object, program, options)).run(program, maps.make(), input);
+                ExecutionResult r = IrEngine.interpreter(object, program, options, optimiser(level)).run(program, maps.make(), input);
                 why = Differential.compare(expected, r);
             } catch (RuntimeException e) {
                 why = "optimiser failed: " + e.getMessage();
