@@ -37,6 +37,9 @@ public final class Pipeline {
                     new ZeroExtensionElimination(),
                     new DeadCodeElimination(),
                     new CfgSimplification(),
+                    // Checks the verifier proves redundant, once the CFG is clean; DCE and the
+                    // second simplify-cfg remove what they guarded.
+                    new BoundsCheckElimination(),
                     new LoopInvariantCodeMotion(),
                     // Merged blocks, threaded edges and inlined bodies expose more constants and redundancy.
                     new SparseConditionalConstantPropagation(),

@@ -49,6 +49,50 @@ final class BranchRefiner {
         return new State[]{t, f};
     }
 
+    /// The outcome of `p cond data_end` (either order, 64-bit, unsigned conditions) when `s`
+    /// proves `p < data_end` (a byte after the packet pointer `p` before `data_end`) or, for `>`
+    /// and `<=`, `p <= data_end`; null otherwise. Only for the branch facts: the refinement keeps both edges.
+    static Boolean packetOutcome(Instruction.Branch br, State s) {
+        if (br.width() != Width.W64 || br.a() == br.b()) return null;
+        AbsValue x = s.get(br.a()), y = s.get(br.b());
+        Cond c = br.cond();
+        Ptr p;
+        if (x instanceof Ptr a && a.region() == Region.PACKET && y instanceof Ptr e && isDataEnd(e)) p = a;
+        else if (y instanceof Ptr b && b.region() == Region.PACKET && x instanceof Ptr e && isDataEnd(e)) {
+            p = b;
+            c = c.swap();
+        } else return null;
+        if (p.maybeNull()) return null;
+        if (Packet.provenRange(s, p) >= 1) {
+            // p < data_end.
+            return switch (c) {
+                case JLT, JLE, JNE -> Boolean.TRUE;
+                case JGT, JGE, JEQ -> Boolean.FALSE;
+                default -> null;
+            };
+        }
+        if (atOrBeforeEnd(s, p)) {
+            // p <= data_end.
+            return switch (c) {
+                case JLE -> Boolean.TRUE;
+                case JGT -> Boolean.FALSE;
+                default -> null;
+            };
+        }
+        return null;
+    }
+
+    /// Whether `p <= data_end` is proven by a recorded fact (a range of 0 left by no fact at all
+    /// is not one: only positive ranges are).
+    private static boolean atOrBeforeEnd(State s, Ptr p) {
+        if (s.dataRange > 0 && p.off().smax() <= s.dataRange) return true;
+        return p.sym() != null && s.range(p.sym()) > 0 && s.range(p.sym()) >= p.c();
+    }
+
+    private static boolean isDataEnd(Ptr e) {
+        return e.region() == Region.PACKET_END && !e.maybeNull() && e.off().isConstant() && e.off().umin() == 0;
+    }
+
     private static boolean comparable(Ptr p, Ptr q) {
         if (p.region() == q.region()) return true;
         return (p.region() == Region.PACKET || p.region() == Region.PACKET_END) && (q.region() == Region.PACKET || q.region() == Region.PACKET_END);

@@ -219,6 +219,17 @@ final class FunctionAnalysis {
                 case Instruction.Jump j -> edge(b, j.target(), s, out, check);
                 case Instruction.Branch br -> {
                     State[] both = new BranchRefiner(this, rec).refine(inst, br, s);
+                    if (check) {
+                        boolean te = both[0] != null, fe = both[1] != null;
+                        if (te && fe) {
+                            Boolean decided = BranchRefiner.packetOutcome(br, s);
+                            if (decided != null) {
+                                te = decided;
+                                fe = !decided;
+                            }
+                        }
+                        rec.branch(inst, te, fe);
+                    }
                     if (both[0] != null) edge(b, br.ifTrue(), both[0], out, check);
                     if (both[1] != null) edge(b, br.ifFalse(), both[1], out, check);
                 }

@@ -36,6 +36,10 @@ class Recorder {
         }
 
         @Override
+        void branch(Inst at, boolean trueEdge, boolean falseEdge) {
+        }
+
+        @Override
         boolean active() {
             return false;
         }
@@ -43,7 +47,7 @@ class Recorder {
 
     private final Function function;
     private final ProgramDef source;
-    /// In order: diagnostics, access and value facts, callee recorders.
+    /// In order: diagnostics, access, value and branch facts, callee recorders.
     private final List<Object> events = new ArrayList<>();
     private boolean errorsFound;
 
@@ -51,6 +55,9 @@ class Recorder {
     }
 
     private record ValueEvent(Value value, AbsValue abs) {
+    }
+
+    private record BranchEvent(Inst inst, int edges) {
     }
 
     Recorder(Function function, ProgramDef source) {
@@ -78,6 +85,11 @@ class Recorder {
         events.add(new ValueEvent(v, a));
     }
 
+    /// Which edges of branch `at` one checked state can take.
+    void branch(Inst at, boolean trueEdge, boolean falseEdge) {
+        events.add(new BranchEvent(at, (trueEdge ? VerifierFacts.TRUE_EDGE : 0) | (falseEdge ? VerifierFacts.FALSE_EDGE : 0)));
+    }
+
     void include(Recorder callee) {
         errorsFound |= callee.hasErrors();
         events.add(callee);
@@ -100,6 +112,7 @@ class Recorder {
                 case Diagnostic d -> out.add(d);
                 case AccessEvent a -> facts.recordAccess(a.inst(), a.access());
                 case ValueEvent v -> facts.recordValue(v.value(), v.abs());
+                case BranchEvent b -> facts.recordBranch(b.inst(), b.edges());
                 case Recorder r -> r.replay(facts, out, seen);
                 default -> throw new IllegalStateException(e.toString());
             }

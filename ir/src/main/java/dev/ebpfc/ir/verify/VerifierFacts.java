@@ -20,7 +20,26 @@ import java.util.Map;
 ///   data), and whether the access was proven in bounds. In trusted mode an access through `mem`
 ///   that could not be proven is allowed but recorded with `inBounds == false`.
 /// - [#range(Value)]: the bounds of each integer-valued SSA value at its definition.
+/// - [#branchOutcome(Inst)]: for each conditional branch, whether the verifier proved it always
+///   takes its true edge ([BranchOutcome#TAKEN]) or always its false edge
+///   ([BranchOutcome#NOT_TAKEN]). Each state the checking pass runs the branch from, in every
+///   calling context, contributes the edges it can take (an edge whose condition the refinement
+///   shows impossible for that state, or a packet pointer compared with `data_end` that is proven
+///   before it); the outcome is decided only if every state agrees. A branch never reached is
+///   [BranchOutcome#UNKNOWN].
 public final class VerifierFacts {
+    /// What the verifier proved about a conditional branch.
+    public enum BranchOutcome {
+        /// Every execution reaching the branch takes its true edge.
+        TAKEN,
+        /// Every execution reaching the branch takes its false edge.
+        NOT_TAKEN,
+        /// Either edge may be taken, or the branch was never reached (or is no branch).
+        UNKNOWN
+    }
+
+    static final int TRUE_EDGE = 1, FALSE_EDGE = 2;
+
     /// A memory access: `size` bytes at offsets `[minOffset, maxOffset]` of `region` (`id`: the
     /// frame depth, the map index).
     public record Access(Region region, int id, long minOffset, long maxOffset, int size, boolean inBounds) {
@@ -44,6 +63,8 @@ public final class VerifierFacts {
 
     private final Map<Inst, Access> accesses = new IdentityHashMap<>();
     private final Map<Value, Scalar> ranges = new IdentityHashMap<>();
+    /// Per branch, the edges some checked state can take ([#TRUE_EDGE] | [#FALSE_EDGE]).
+    private final Map<Inst, Integer> branches = new IdentityHashMap<>();
 
     /// The access `inst` makes, or null (no memory access, or never reached).
     public Access access(Inst inst) {
@@ -62,12 +83,29 @@ public final class VerifierFacts {
         return s == null ? null : Range.of(s);
     }
 
+    /// Whether conditional branch `inst` always goes one way, on every path and in every calling
+    /// context that reaches it (see the class comment); [BranchOutcome#UNKNOWN] when not proven,
+    /// never reached, or not a branch.
+    public BranchOutcome branchOutcome(Inst inst) {
+        Integer e = branches.get(inst);
+        if (e == null) return BranchOutcome.UNKNOWN;
+        return switch (e) {
+            case TRUE_EDGE -> BranchOutcome.TAKEN;
+            case FALSE_EDGE -> BranchOutcome.NOT_TAKEN;
+            default -> BranchOutcome.UNKNOWN;
+        };
+    }
+
     public Map<Inst, Access> accesses() {
         return Collections.unmodifiableMap(accesses);
     }
 
     void recordAccess(Inst inst, Access a) {
         accesses.merge(inst, a, Access::merge);
+    }
+
+    void recordBranch(Inst inst, int edges) {
+        branches.merge(inst, edges, (a, b) -> a | b);
     }
 
     /// Records `v`'s value in one context; a value that is a pointer in any context has no range.

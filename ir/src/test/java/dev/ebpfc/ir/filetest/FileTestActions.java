@@ -14,6 +14,7 @@ import dev.ebpfc.ir.opt.Pass;
 import dev.ebpfc.ir.opt.PassContext;
 import dev.ebpfc.ir.opt.Pipeline;
 import dev.ebpfc.ir.text.IrPrinter;
+import dev.ebpfc.runtime.context.ContextKind;
 import dev.ebpfc.runtime.helpers.HelperProfile;
 import dev.ebpfc.ir.text.ParsedModule;
 
@@ -64,8 +65,9 @@ final class FileTestActions {
 
     /// Runs `passes`, checking the IR after each, and prints the result.
     private static Result optimise(Module m, List<Pass> passes) {
-        // Linux helper numbering, so helper inlining knows bpf_map_lookup_elem.
-        PassContext context = new PassContext(2, true, HelperProfile.LINUX);
+        // Linux helper numbering, so helper inlining knows bpf_map_lookup_elem; the entry's r1 is
+        // an XDP context, for the passes that run the verifier.
+        PassContext context = new PassContext(2, true, HelperProfile.LINUX, ContextKind.XDP, null);
         for (Pass p : passes) {
             p.run(m, context);
             List<CheckError> errors = IrChecker.check(m);

@@ -194,7 +194,7 @@ class OptPassesDifferentialTest {
                 table.append(String.format("%-14s %7d", f.getFileName().toString().replace(".o", ""), lifted));
                 for (Pass pass : ALL) {
                     Module m = Lifter.lift(def, obj.maps(), kind, options.profile());
-                    PassContext cx = new PassContext(2, true, options.profile());
+                    PassContext cx = new PassContext(2, true, options.profile(), kind, obj.maps());
                     pass.run(m, cx);
                     int removed = lifted - size(m);
                     if (removed < 0 && !pass.name().equals("helper-inline") && pass != O2) grown.add(pass.name() + " grows " + f.getFileName() + " by " + -removed);
@@ -228,7 +228,7 @@ class OptPassesDifferentialTest {
                 programs.add(IrProgram.failed(e.kind == LiftException.Kind.UNSUPPORTED ? ErrorKind.UNSUPPORTED : ErrorKind.REJECTED, e.getMessage()));
                 continue;
             }
-            pass.run(m, new PassContext(2, true, options.profile()));
+            pass.run(m, new PassContext(2, true, options.profile(), kind, object.maps()));
             try {
                 IrChecker.requireWellFormed(m);
             } catch (IllegalStateException e) {
