@@ -4,7 +4,18 @@ import dev.ebpfc.frontend.asm.LlvmPrinter;
 import dev.ebpfc.frontend.elf.ObjectLoader;
 import dev.ebpfc.frontend.object.BpfObject;
 import dev.ebpfc.frontend.object.ProgramDef;
+import dev.ebpfc.backend.CompileOptions;
+import dev.ebpfc.backend.Target;
+import dev.ebpfc.backend.arm64.Arm64Target;
+import dev.ebpfc.backend.riscv64.Riscv64Target;
+import dev.ebpfc.backend.x86_64.X86Target;
+import dev.ebpfc.emulator.EmulatedEngine;
+import dev.ebpfc.ir.verify.Mode;
+import dev.ebpfc.ir.verify.Verifier;
+import dev.ebpfc.ir.verify.VerifierResult;
+import dev.ebpfc.runtime.Engine;
 import dev.ebpfc.runtime.ExecutionResult;
+import dev.ebpfc.runtime.RunEnvironment;
 import dev.ebpfc.runtime.RuntimeOptions;
 import dev.ebpfc.runtime.context.RunInput;
 import dev.ebpfc.runtime.interp.InterpreterEngine;
@@ -25,10 +36,10 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /// `ebpfc demo`: the README's first command. Takes the bundled example programs (the benchmark
-/// suite's clang-built XDP objects), loads them, checks them, runs each on a sample HTTP packet
-/// with the reference interpreter and prints a table, then the start of one disassembly. It grows
-/// with the compiler: code generation for x86_64, ARM64 and RISC-V64 joins the table as the
-/// backends land.
+/// suite's clang-built XDP objects), verifies them, compiles each for x86_64, ARM64 and RISC-V64,
+/// runs it on a sample HTTP packet with the reference interpreter and with the compiled code of
+/// all three ISAs under emulation, and prints a table (result, agreement, code sizes), then the
+/// start of one disassembly.
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Load, check and run the bundled example programs and show the results.",
         footer = {"", "Examples:", "  ebpfc demo", "  ebpfc demo bench/programs/obj/xdp_lb.o --disasm 40"})
@@ -50,8 +61,11 @@ final class DemoCommand implements Callable<Integer> {
         out.println("ebpfc demo: " + files.size() + " programs, each run by the reference interpreter on a "
                 + packet.length + "-byte HTTP packet");
         out.println();
-        out.printf("%-16s %6s %5s %-13s %9s %11s%n", "program", "insns", "maps", "result", "executed", "time/run");
+        out.printf("%-14s %5s %-9s %-11s %8s %10s  %-18s %s%n", "program", "insns", "verifier", "result", "executed",
+                "interp", "x86_64/arm64/riscv64", "native code bytes x86_64/arm64/riscv64 (-O0)");
         InterpreterEngine engine = new InterpreterEngine();
+        List<Engine> compiled = List.of(EmulatedEngine.x86_64(), EmulatedEngine.arm64(), EmulatedEngine.riscv64());
+        List<Target> targets = List.of(new X86Target(), new Arm64Target(), new Riscv64Target());
         boolean allOk = true;
         ProgramDef first = null;
         for (Path f : files) {
@@ -71,9 +85,22 @@ final class DemoCommand implements Callable<Integer> {
                 Arrays.sort(times);
                 String result = r.ok() ? "0x" + Long.toHexString(r.r0()) + xdpAction(r.r0()) : r.error().name().toLowerCase();
                 allOk &= r.ok();
-                out.printf("%-16s %6d %5d %-13s %9d %8.1f µs%n", p.name(), p.program().slotCount(), obj.maps().size(),
-                        result, r.executed(), times[times.length / 2] / 1000.0);
+                VerifierResult v = Verifier.verify(p, obj.maps(), RunEnvironment.contextKind(o, p), o.profile(), Mode.STRICT);
+                StringBuilder agree = new StringBuilder();
+                for (Engine e : compiled) {
+                    ExecutionResult c = e.run(obj, i, new MapSet(obj.maps()), RunInput.of(packet), o);
+                    boolean same = c.r0() == r.r0() && c.error() == r.error() && c.digest().equals(r.digest());
+                    allOk &= same;
+                    agree.append(agree.isEmpty() ? "" : "/").append(same ? "same" : "DIFFERS");
+                }
+                StringBuilder sizes = new StringBuilder();
+                for (Target t : targets) {
+                    sizes.append(sizes.isEmpty() ? "" : "/").append(t.compile(p, CompileOptions.O0.withListing(false)).codeSize());
+                }
+                out.printf("%-14s %5d %-9s %-11s %8d %7.1f µs  %-18s %s%n", p.name(), p.program().slotCount(),
+                        v.accepted() ? "accepted" : "rejected", result, r.executed(), times[times.length / 2] / 1000.0, agree, sizes);
                 if (!r.ok()) out.println("  " + r.message());
+                if (!v.accepted()) out.println("  " + v.messages().getFirst());
             }
         }
         if (first != null && disasmLines > 0) {
@@ -84,7 +111,8 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         out.println();
-        out.println("Native code generation (x86_64, arm64, riscv64) joins this table as the backends land; see README.");
+        out.println("\"same\" = r0, error kind and every memory region equal to the interpreter's. The optimising -O2");
+        out.println("code generators are next; `ebpfc compile`, `ebpfc verify`, `ebpfc ir -O2` show each stage.");
         return allOk ? EbpfcCommand.EXIT_OK : EbpfcCommand.EXIT_FAILED;
     }
 
