@@ -1,5 +1,6 @@
 package dev.ebpfc.bench;
 
+import dev.ebpfc.runtime.context.SamplePackets;
 import dev.ebpfc.backend.nativeexec.NativeEngine;
 import dev.ebpfc.backend.x86_64.X86Target;
 import dev.ebpfc.frontend.elf.ObjectLoader;
@@ -58,7 +59,7 @@ public class NativeBenchmark {
     public void setup() throws IOException {
         object = ObjectLoader.load(programs().resolve(program + ".o"));
         maps = new MapSet(object.maps());
-        input = RunInput.of(Packets.http());
+        input = RunInput.of(SamplePackets.http());
         runner = engine.equals("native") ? new NativeEngine(new X86Target()) : new InterpreterEngine();
         ExecutionResult r = runner.run(object, 0, maps, input, options);
         if (r.error() != ErrorKind.NONE) throw new IllegalStateException(program + " on " + engine + ": " + r);

@@ -18,6 +18,7 @@ import dev.ebpfc.runtime.ExecutionResult;
 import dev.ebpfc.runtime.RunEnvironment;
 import dev.ebpfc.runtime.RuntimeOptions;
 import dev.ebpfc.runtime.context.RunInput;
+import dev.ebpfc.runtime.context.SamplePackets;
 import dev.ebpfc.runtime.interp.InterpreterEngine;
 import dev.ebpfc.runtime.maps.MapSet;
 import picocli.CommandLine.Command;
@@ -57,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<Path> files = objects.isEmpty() ? bundled() : objects;
         PrintStream out = System.out;
-        byte[] packet = SamplePacket.http();
+        byte[] packet = SamplePackets.http();
         out.println("ebpfc demo: " + files.size() + " programs, each run by the reference interpreter on a "
                 + packet.length + "-byte HTTP packet");
         out.println();

@@ -1,15 +1,18 @@
-package dev.ebpfc.bench;
+package dev.ebpfc.runtime.context;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.Random;
 
-/// The CLI's sample packet (Ethernet, IPv4 with a valid checksum, TCP to port 80 with an HTTP/1.1
-/// request, 256 bytes): the input of the execution benchmarks.
-final class Packets {
-    private Packets() {
+/// Fixed sample inputs shared by the demo, the benchmarks and the differential tests, so every
+/// engine and every measurement sees the same bytes.
+public final class SamplePackets {
+    private SamplePackets() {
     }
 
-    static byte[] http() {
+    /// Ethernet, IPv4 (valid header checksum), TCP to port 80 with an HTTP/1.1 request as payload,
+    /// padded to 256 bytes.
+    public static byte[] http() {
         byte[] p = new byte[256];
         byte[] eth = HexFormat.of().parseHex("020000000001" + "020000000002" + "0800");
         System.arraycopy(eth, 0, p, 0, eth.length);
@@ -28,6 +31,18 @@ final class Packets {
         System.arraycopy(tcp, 0, p, 34, 20);
         byte[] http = "GET /index.html HTTP/1.1\r\nHost: example.com\r\nUser-Agent: ebpfc-demo\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(http, 0, p, 54, http.length);
+        return p;
+    }
+
+    /// `n` seeded random bytes that start like an IPv4 Ethernet frame (EtherType 0x0800, IHL 5).
+    public static byte[] random(int n) {
+        byte[] p = new byte[n];
+        new Random(0xeb_0f).nextBytes(p);
+        if (n > 14) {
+            p[12] = 0x08;
+            p[13] = 0x00;
+            p[14] = 0x45;
+        }
         return p;
     }
 }
