@@ -20,6 +20,7 @@ import static dev.ebpfc.backend.arm64.Arm64RegisterMap.SCRATCH2;
 import static dev.ebpfc.backend.arm64.Arm64RegisterMap.SCRATCH3;
 import static dev.ebpfc.backend.arm64.Arm64RegisterMap.SCRATCH4;
 
+import dev.ebpfc.backend.BytecodeFacts;
 import dev.ebpfc.backend.CodeBuffer;
 import dev.ebpfc.backend.CodeBuffer.Label;
 import dev.ebpfc.backend.CompileOptions;
@@ -42,7 +43,6 @@ import dev.ebpfc.frontend.insn.CallKind;
 import dev.ebpfc.frontend.insn.EndianOp;
 import dev.ebpfc.frontend.insn.Imm;
 import dev.ebpfc.frontend.insn.Insn;
-import dev.ebpfc.frontend.insn.LddwSource;
 import dev.ebpfc.frontend.insn.Program;
 import dev.ebpfc.frontend.insn.Reg;
 import dev.ebpfc.frontend.insn.Size;
@@ -54,7 +54,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.TreeSet;
 
 /// The ARM64 -O0 code generator: each BPF instruction becomes a fixed A64 sequence over the
 /// registers of [Arm64RegisterMap], in slot order, with no analysis beyond which callee-saved
@@ -154,7 +153,7 @@ final class Arm64Lowering {
         int[] slotOffsets = new int[program.slotCount()];
         Arrays.fill(slotOffsets, -1);
         for (int s = 0; s < slotLabels.length; s++) if (slotLabels[s] != null) slotOffsets[s] = slotLabels[s].offset();
-        int[] functionOffsets = functionSlots().stream().mapToInt(s -> slotLabels[s].offset()).toArray();
+        int[] functionOffsets = BytecodeFacts.functionSlots(def).stream().mapToInt(s -> slotLabels[s].offset()).toArray();
         // The listing costs more than the rest of compiling: only on request (CompileOptions.listing).
         StringBuilder listing = options.listing() ? listing(asm) : new StringBuilder();
         for (int i = 0; options.listing() && i < entries.size(); i++) {
@@ -186,8 +185,7 @@ final class Arm64Lowering {
     /// x23 (r10) and x24 (anchor) always; x19–x22 when the program names r6–r9; x26 when calls
     /// out must keep x30.
     private List<Arm64Reg> savedRegisters() {
-        boolean[] used = new boolean[11];
-        for (Insn insn : program.insns()) for (Reg r : registersOf(insn)) used[r.number()] = true;
+        boolean[] used = BytecodeFacts.namedRegisters(program);
         List<Arm64Reg> out = new ArrayList<>(List.of(reg(Reg.R10), ANCHOR));
         for (int r = 6; r <= 9; r++) if (used[r]) out.add(reg(Reg.of(r)));
         if (localCalls) out.add(LINK_KEEPER);
@@ -204,60 +202,6 @@ final class Arm64Lowering {
                 emit(new Arm64Insn.LoadStore(save ? MemOp.STR_X : MemOp.LDR_X, regs.get(i), SP, at));
             }
         }
-    }
-
-    private static List<Reg> registersOf(Insn insn) {
-        List<Reg> out = new ArrayList<>(3);
-        switch (insn) {
-            case Insn.Alu a -> {
-                out.add(a.dst());
-                if (a.src() instanceof Reg r) out.add(r);
-            }
-            case Insn.Endian e -> out.add(e.dst());
-            case Insn.Load l -> {
-                out.add(l.dst());
-                out.add(l.base());
-            }
-            case Insn.Store s -> {
-                out.add(s.base());
-                if (s.value() instanceof Reg r) out.add(r);
-            }
-            case Insn.Atomic a -> {
-                out.add(a.base());
-                out.add(a.src());
-            }
-            case Insn.LoadImm64 l -> out.add(l.dst());
-            case Insn.LoadPacket lp -> {
-                if (lp.index() != null) out.add(lp.index());
-            }
-            case Insn.Jump j -> {
-                out.add(j.dst());
-                if (j.src() instanceof Reg r) out.add(r);
-            }
-            case Insn.Goto g -> {
-            }
-            case Insn.Call c -> {
-            }
-            case Insn.CallIndirect c -> out.add(c.target());
-            case Insn.Exit e -> {
-            }
-        }
-        return out;
-    }
-
-    /// Slot 0 and every local-call and `lddw func` target, as the static check finds functions.
-    private TreeSet<Integer> functionSlots() {
-        TreeSet<Integer> out = new TreeSet<>();
-        out.add(0);
-        for (ProgramDef.Function f : def.functions()) if (program.indexAtSlot(f.slot()) >= 0) out.add(f.slot());
-        for (int i = 0; i < program.size(); i++) {
-            Insn insn = program.get(i);
-            if ((insn instanceof Insn.Call c && c.kind() == CallKind.LOCAL) || (insn instanceof Insn.LoadImm64 l && l.source() == LddwSource.FUNC)) {
-                int t = program.branchTarget(i);
-                if (program.indexAtSlot(t) >= 0) out.add(t);
-            }
-        }
-        return out;
     }
 
     // ---- emission helpers -------------------------------------------------------------------

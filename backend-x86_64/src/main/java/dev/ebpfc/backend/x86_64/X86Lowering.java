@@ -17,6 +17,7 @@ import static dev.ebpfc.backend.x86_64.X86Reg.RDX;
 import static dev.ebpfc.backend.x86_64.X86Reg.RSI;
 import static dev.ebpfc.backend.x86_64.X86Reg.RSP;
 
+import dev.ebpfc.backend.BytecodeFacts;
 import dev.ebpfc.backend.CodeBuffer;
 import dev.ebpfc.backend.CodeBuffer.Label;
 import dev.ebpfc.backend.CompileOptions;
@@ -27,12 +28,10 @@ import dev.ebpfc.backend.RuntimeEntry;
 import dev.ebpfc.backend.RuntimeError;
 import dev.ebpfc.frontend.insn.AluOp;
 import dev.ebpfc.frontend.insn.AtomicOp;
-import dev.ebpfc.frontend.insn.CallKind;
 import dev.ebpfc.frontend.insn.Cond;
 import dev.ebpfc.frontend.insn.EndianOp;
 import dev.ebpfc.frontend.insn.Imm;
 import dev.ebpfc.frontend.insn.Insn;
-import dev.ebpfc.frontend.insn.LddwSource;
 import dev.ebpfc.frontend.insn.Program;
 import dev.ebpfc.frontend.insn.Reg;
 import dev.ebpfc.frontend.insn.Size;
@@ -125,7 +124,7 @@ final class X86Lowering {
         int[] slotOffsets = new int[program.slotCount()];
         Arrays.fill(slotOffsets, -1);
         for (int s = 0; s < slotLabels.length; s++) if (slotLabels[s] != null) slotOffsets[s] = slotLabels[s].offset();
-        TreeSet<Integer> functions = functionSlots();
+        TreeSet<Integer> functions = BytecodeFacts.functionSlots(def);
         int[] functionOffsets = functions.stream().mapToInt(s -> slotLabels[s].offset()).toArray();
         // The listing (notes above included) costs more than the rest of compiling: only on request.
         StringBuilder listing = new StringBuilder();
@@ -141,64 +140,9 @@ final class X86Lowering {
 
     /// rbp and r12 always; rbx, r13, r14, r15 when the program names r6–r9.
     private List<X86Reg> savedRegisters() {
-        boolean[] used = new boolean[11];
-        for (Insn insn : program.insns()) for (Reg r : registersOf(insn)) used[r.number()] = true;
+        boolean[] used = BytecodeFacts.namedRegisters(program);
         List<X86Reg> out = new ArrayList<>(List.of(RBP, R12));
         for (int r = 6; r <= 9; r++) if (used[r]) out.add(X86RegisterMap.of(Reg.of(r)));
-        return out;
-    }
-
-    private static List<Reg> registersOf(Insn insn) {
-        List<Reg> out = new ArrayList<>(3);
-        switch (insn) {
-            case Insn.Alu a -> {
-                out.add(a.dst());
-                if (a.src() instanceof Reg r) out.add(r);
-            }
-            case Insn.Endian e -> out.add(e.dst());
-            case Insn.Load l -> {
-                out.add(l.dst());
-                out.add(l.base());
-            }
-            case Insn.Store s -> {
-                out.add(s.base());
-                if (s.value() instanceof Reg r) out.add(r);
-            }
-            case Insn.Atomic a -> {
-                out.add(a.base());
-                out.add(a.src());
-            }
-            case Insn.LoadImm64 l -> out.add(l.dst());
-            case Insn.LoadPacket lp -> {
-                if (lp.index() != null) out.add(lp.index());
-            }
-            case Insn.Jump j -> {
-                out.add(j.dst());
-                if (j.src() instanceof Reg r) out.add(r);
-            }
-            case Insn.Goto g -> {
-            }
-            case Insn.Call c -> {
-            }
-            case Insn.CallIndirect c -> out.add(c.target());
-            case Insn.Exit e -> {
-            }
-        }
-        return out;
-    }
-
-    /// Slot 0 and every local-call and `lddw func` target, as the static check finds functions.
-    private TreeSet<Integer> functionSlots() {
-        TreeSet<Integer> out = new TreeSet<>();
-        out.add(0);
-        for (ProgramDef.Function f : def.functions()) if (program.indexAtSlot(f.slot()) >= 0) out.add(f.slot());
-        for (int i = 0; i < program.size(); i++) {
-            Insn insn = program.get(i);
-            if ((insn instanceof Insn.Call c && c.kind() == CallKind.LOCAL) || (insn instanceof Insn.LoadImm64 l && l.source() == LddwSource.FUNC)) {
-                int t = program.branchTarget(i);
-                if (program.indexAtSlot(t) >= 0) out.add(t);
-            }
-        }
         return out;
     }
 
