@@ -1,6 +1,7 @@
 package dev.ebpfc.emulator;
 
 import dev.ebpfc.backend.CompileOptions;
+import dev.ebpfc.backend.ProgramEnvironment;
 import dev.ebpfc.backend.CompiledProgram;
 import dev.ebpfc.backend.PoolEntry;
 import dev.ebpfc.backend.RuntimeEntry;
@@ -100,6 +101,7 @@ public final class EmulatedEngine implements Engine {
 
     private BpfObject cachedObject;
     private boolean cachedStaticCheck;
+    private ProgramEnvironment cachedEnvironment;
     private Compiled[] compiled;
 
     /// The run in progress, for the hooks.
@@ -119,9 +121,19 @@ public final class EmulatedEngine implements Engine {
         return new EmulatedEngine("x86_64", new X86EmulatedIsa(), CompileOptions.O0);
     }
 
-    /// The x86_64 -O2 engine (`x86_64-O2`): programs outside the -O2 subset run the -O0 code.
+    /// The x86_64 -O2 engine (`x86_64-O2`).
     public static EmulatedEngine x86_64O2() {
-        return new EmulatedEngine("x86_64-O2", new X86EmulatedIsa(), new CompileOptions(CompileOptions.Level.O2, MemoryLayout.WINDOW_SIZE));
+        return new EmulatedEngine("x86_64-O2", new X86EmulatedIsa(), CompileOptions.O0.withLevel(CompileOptions.Level.O2));
+    }
+
+    /// The ARM64 -O2 engine (`arm64-O2`), LL/SC atomics.
+    public static EmulatedEngine arm64O2() {
+        return new EmulatedEngine("arm64-O2", new Arm64EmulatedIsa(), CompileOptions.O0.withLevel(CompileOptions.Level.O2));
+    }
+
+    /// The RISC-V64 -O2 engine (`riscv64-O2`).
+    public static EmulatedEngine riscv64O2() {
+        return new EmulatedEngine("riscv64-O2", new Riscv64EmulatedIsa(), CompileOptions.O0.withLevel(CompileOptions.Level.O2));
     }
 
     /// The ARM64 -O0 engine (`arm64`), with LL/SC atomics: Unicorn 2.0.1's default AArch64 CPU
@@ -156,21 +168,24 @@ public final class EmulatedEngine implements Engine {
     /// listing (compiled again: runs compile without one).
     public CompiledProgram compiled(BpfObject object, int program, RuntimeOptions options) {
         CompiledProgram run = compile(object, program, options).code;
-        CompiledProgram listed = isa.target().compile(object.programs().get(program), compileOptions.withListing(true));
+        CompiledProgram listed = isa.target().compile(object.programs().get(program),
+                compileOptions.withListing(true).withEnvironment(ProgramEnvironment.of(object, options.profile(), options.context())));
         if (!java.util.Arrays.equals(run.code(), listed.code())) throw new IllegalStateException("compiling with a listing changed the code");
         return listed;
     }
 
     private Compiled compile(BpfObject object, int program, RuntimeOptions options) {
-        if (object != cachedObject || options.staticCheck() != cachedStaticCheck) {
+        ProgramEnvironment environment = ProgramEnvironment.of(object, options.profile(), options.context());
+        if (object != cachedObject || options.staticCheck() != cachedStaticCheck || !environment.equals(cachedEnvironment)) {
             compiled = new Compiled[object.programs().size()];
             cachedObject = object;
             cachedStaticCheck = options.staticCheck();
+            cachedEnvironment = environment;
         }
         Compiled c = compiled[program];
         if (c == null) {
             ProgramDef def = object.programs().get(program);
-            c = compiled[program] = new Compiled(def, isa.target().compile(def, compileOptions.withListing(false)),
+            c = compiled[program] = new Compiled(def, isa.target().compile(def, compileOptions.withListing(false).withEnvironment(environment)),
                     options.staticCheck() ? StaticCheck.check(def.program()) : null,
                     RunEnvironment.unsupported(def.program()), RunEnvironment.maxMapIndex(def.program()));
         }
