@@ -21,6 +21,7 @@ import static dev.ebpfc.backend.riscv64.Riscv64Reg.ZERO;
 /// |---|---|---|---|
 /// | conditional branch | `bcc a, b, T` | `b!cc a, b, +8; j T` | `b!cc a, b, +12; auipc t6, hi; jr lo(t6)` |
 /// | jump | `j T` | `auipc t6, hi; jr lo(t6)` | |
+/// | call | `jal ra, T` | `auipc ra, hi; jalr ra, lo(ra)` | |
 /// | pool load | `auipc rd, hi; ld rd, lo(rd)` | | |
 /// | pool call | `auipc t6, hi; ld t6, lo(t6); jalr t6` | | |
 /// | label address | `auipc rd, hi; addi rd, rd, lo` | | |
@@ -69,6 +70,17 @@ final class Riscv64LabelRefs {
             int d = target - at;
             return List.of(new Riscv64Insn.Auipc(Riscv64RegisterMap.FAR, Imm12.hi20(d)),
                     new Riscv64Insn.Jalr(ZERO, Riscv64RegisterMap.FAR, Imm12.lo12(d)));
+        }
+    }
+
+    /// Calls `target` (ra receives the return address) in form 0 (`jal ra`) or 1 (`auipc ra` +
+    /// `jalr ra`, which needs no other register).
+    record LocalCall(int target, int form) implements Item {
+        @Override
+        public List<Riscv64Insn> expand(int at) {
+            if (form == 0) return List.of(new Riscv64Insn.Jal(RA, target));
+            int d = target - at;
+            return List.of(new Riscv64Insn.Auipc(RA, Imm12.hi20(d)), new Riscv64Insn.Jalr(RA, RA, Imm12.lo12(d)));
         }
     }
 
@@ -152,6 +164,23 @@ final class Riscv64LabelRefs {
         @Override
         public Item insn(int form, int target) {
             return new Jump(target, form);
+        }
+
+        @Override
+        public boolean reaches(int form, int at, int end, int target) {
+            return form == 1 || Riscv64Encoder.fits(BranchForm.J_TYPE, (long) target - at);
+        }
+    }
+
+    record CallRef() implements CodeBuffer.Branch<Item> {
+        @Override
+        public int forms() {
+            return 2;
+        }
+
+        @Override
+        public Item insn(int form, int target) {
+            return new LocalCall(target, form);
         }
 
         @Override

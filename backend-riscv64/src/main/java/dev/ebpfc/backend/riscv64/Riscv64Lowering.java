@@ -161,7 +161,7 @@ final class Riscv64Lowering {
     }
 
     /// One line per machine instruction (an [Item] may hold several), as objdump prints them.
-    private static String listing(CodeBuffer.Assembled<Item> asm) {
+    static String listing(CodeBuffer.Assembled<Item> asm) {
         StringBuilder sb = new StringBuilder();
         byte[] code = asm.code();
         for (CodeBuffer.Line<Item> l : asm.lines()) {
@@ -466,15 +466,7 @@ final class Riscv64Lowering {
             alu(machine, d, d, s);
             return true;
         }
-        if (w32) {
-            aluImm(AluImmOp.SLLI, T0, s, 32); // only the low 32 bits of the divisor count
-            aluImm(AluImmOp.SLTIU, T0, T0, 1);
-        } else {
-            aluImm(AluImmOp.SLTIU, T0, s, 1);
-        }
-        addi(T0, T0, -1);
-        alu(machine, d, d, s);
-        alu(Riscv64Insn.AluOp.AND, d, d, T0);
+        for (Riscv64Insn i : Riscv64Sequences.quotient(machine, d, d, s, T0, w32)) emit(i);
         return true;
     }
 
@@ -499,15 +491,7 @@ final class Riscv64Lowering {
     /// Reverses the low `n` bytes of `d` (BE and BSWAP; no `rev8` without Zbb): byte i moves to
     /// byte n-1-i through t1 and collects in t0, so the result has no bits above byte n-1.
     private void byteSwap(Riscv64Reg d, int n) {
-        aluImm(AluImmOp.ANDI, T0, d, 0xff);
-        aluImm(AluImmOp.SLLI, T0, T0, 8 * (n - 1));
-        for (int i = 1; i < n; i++) {
-            aluImm(AluImmOp.SRLI, T1, d, 8 * i);
-            // The top byte of a 64-bit value needs no mask: srli 56 leaves only it.
-            if (!(i == n - 1 && n == 8)) aluImm(AluImmOp.ANDI, T1, T1, 0xff);
-            if (n - 1 - i > 0) aluImm(AluImmOp.SLLI, T1, T1, 8 * (n - 1 - i));
-            alu(Riscv64Insn.AluOp.OR, i == n - 1 ? d : T0, T0, T1);
-        }
+        for (Riscv64Insn i : Riscv64Sequences.byteSwap(d, d, n, T0, T1)) emit(i);
     }
 
     /// Atomics (RFC 9669 §5.3) with A-extension AMOs (unpriv. §8.4), `.aqrl` so each is a full

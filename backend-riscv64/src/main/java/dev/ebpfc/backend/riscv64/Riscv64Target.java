@@ -3,10 +3,11 @@ package dev.ebpfc.backend.riscv64;
 import dev.ebpfc.backend.CompileOptions;
 import dev.ebpfc.backend.CompiledProgram;
 import dev.ebpfc.backend.Target;
+import dev.ebpfc.backend.select.OptimisingCompiler;
 import dev.ebpfc.frontend.object.ProgramDef;
 
-/// The RISC-V64 target (RV64IMA, LP64): -O0 through [Riscv64Lowering]; -O2 arrives with the SSA
-/// IR's instruction selection.
+/// The RISC-V64 target (RV64IMA, LP64): -O0 through [Riscv64Lowering]; -O2 through the shared
+/// optimising pipeline with [Riscv64Machine], or the -O0 code for programs the lifter refuses.
 public final class Riscv64Target implements Target {
     @Override
     public String name() {
@@ -17,7 +18,10 @@ public final class Riscv64Target implements Target {
     public CompiledProgram compile(ProgramDef program, CompileOptions options) {
         return switch (options.level()) {
             case O0 -> new Riscv64Lowering(program, options).compile();
-            case O2 -> throw new UnsupportedOperationException("riscv64 -O2 needs the SSA IR backend, which has not landed");
+            case O2 -> {
+                CompiledProgram optimised = OptimisingCompiler.compile(program, options, new Riscv64Machine());
+                yield optimised != null ? optimised : new Riscv64Lowering(program, options).compile();
+            }
         };
     }
 }

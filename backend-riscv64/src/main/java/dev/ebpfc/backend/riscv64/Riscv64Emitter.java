@@ -1,0 +1,404 @@
+package dev.ebpfc.backend.riscv64;
+
+import static dev.ebpfc.backend.riscv64.Riscv64Reg.A0;
+import static dev.ebpfc.backend.riscv64.Riscv64Reg.A1;
+import static dev.ebpfc.backend.riscv64.Riscv64Reg.A2;
+import static dev.ebpfc.backend.riscv64.Riscv64Reg.A5;
+import static dev.ebpfc.backend.riscv64.Riscv64Reg.RA;
+import static dev.ebpfc.backend.riscv64.Riscv64Reg.SP;
+import static dev.ebpfc.backend.riscv64.Riscv64Reg.T0;
+import static dev.ebpfc.backend.riscv64.Riscv64Reg.T1;
+import static dev.ebpfc.backend.riscv64.Riscv64Reg.ZERO;
+
+import dev.ebpfc.backend.CodeBuffer;
+import dev.ebpfc.backend.CodeBuffer.Label;
+import dev.ebpfc.backend.CompileOptions;
+import dev.ebpfc.backend.CompiledProgram;
+import dev.ebpfc.backend.ConstantPool;
+import dev.ebpfc.backend.PoolEntry;
+import dev.ebpfc.backend.RuntimeEntry;
+import dev.ebpfc.backend.RuntimeError;
+import dev.ebpfc.backend.mir.MachineBlock;
+import dev.ebpfc.backend.mir.MachineInst;
+import dev.ebpfc.backend.mir.Operand;
+import dev.ebpfc.backend.regalloc.Allocation;
+import dev.ebpfc.backend.regalloc.Location;
+import dev.ebpfc.backend.regalloc.ParallelCopy;
+import dev.ebpfc.backend.riscv64.Riscv64Insn.AluImmOp;
+import dev.ebpfc.backend.riscv64.Riscv64Insn.BranchOp;
+import dev.ebpfc.backend.riscv64.Riscv64Insn.LoadOp;
+import dev.ebpfc.backend.riscv64.Riscv64Insn.StoreOp;
+import dev.ebpfc.backend.riscv64.Riscv64LabelRefs.Item;
+import dev.ebpfc.backend.select.MOp;
+import dev.ebpfc.backend.select.SelectedFunction;
+import dev.ebpfc.frontend.object.ProgramDef;
+import dev.ebpfc.runtime.memory.MemoryLayout;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/// The RISC-V64 -O2 emitter: allocated machine functions ([SelectedFunction]) → code, in the
+/// layout of [dev.ebpfc.backend.select.TargetMachine]:
+///
+/// ```
+/// entry:   sp -= F; save ra, s5, s6 and every callee-saved register a function uses; s6 = sp;
+///          [s6] = r10_top + MAX_FRAMES · stride (the depth limit); s5 = a5 = r10_top (a2);
+///          jal function 0; then falls into
+/// unwind:  sp = s6; restore; ret (a0 = function 0's result)
+/// f0, f1…: prologue (sp -= frame; save ra if it calls, s5 if it calls out, its callee-saved
+///          registers; s5 = a5 when it calls out), blocks in layout order, each function's
+///          edge trampolines after its blocks; every return restores and `ret`s
+/// stubs:   call-depth errors (ERROR through the pool, then unwind)
+/// pool:    8-byte entries
+/// ```
+///
+/// A function's frame: spill slot n at `8n(sp)`, the saved registers above the slots, the whole
+/// rounded to 16 bytes. Operands in spill slots are loaded into scratch registers (uses in t1,
+/// t2, t3 in operand order) and a result in a slot is computed in t0 and stored back; t4 (and t3
+/// where no third operand needs it) holds temporaries. The operation sequences themselves are in
+/// [Riscv64EmitOps].
+///
+/// s5 mirrors BPF r10 in functions that call out (helpers, runtime entries): the engines read
+/// the frame pointer from where the -O0 code keeps it to know which BPF frames a helper may touch.
+final class Riscv64Emitter {
+    private final ProgramDef def;
+    private final List<SelectedFunction> functions;
+    private final CompileOptions options;
+    final CodeBuffer<Item> buf = new CodeBuffer<>(Riscv64LabelRefs.Encoder::new);
+    final ConstantPool pool = new ConstantPool(buf);
+    private final Label[] functionLabels;
+    final Label unwind = buf.label("unwind");
+    private final List<Runnable> stubs = new ArrayList<>();
+    private final Riscv64EmitOps ops = new Riscv64EmitOps(this);
+
+    // The function being emitted.
+    Allocation alloc;
+    private Label[] blockLabels;
+    private final List<Runnable> trampolines = new ArrayList<>();
+    private List<Riscv64Reg> saved;
+    private int frameSize;
+    private int slots;
+
+    Riscv64Emitter(ProgramDef def, List<SelectedFunction> functions, CompileOptions options) {
+        this.def = def;
+        this.functions = functions;
+        this.options = options;
+        this.functionLabels = new Label[functions.size()];
+        for (int i = 0; i < functions.size(); i++) functionLabels[i] = buf.label("f" + i + "_" + functions.get(i).name());
+    }
+
+    CompiledProgram emit() {
+        TreeSet<Integer> calleeSaved = new TreeSet<>();
+        for (SelectedFunction f : functions) calleeSaved.addAll(f.allocation().usedCalleeSaved());
+        List<Riscv64Reg> stubSaved = new ArrayList<>(List.of(RA, Riscv64Machine.FRAME_MIRROR, Riscv64Machine.ANCHOR));
+        for (int r : calleeSaved) stubSaved.add(Riscv64Reg.x(r));
+        int stubFrame = align16(8 + 8 * stubSaved.size());
+        checkFrame(stubFrame);
+
+        note("entry");
+        addi(SP, SP, -stubFrame);
+        for (int i = 0; i < stubSaved.size(); i++) store(StoreOp.SD, stubSaved.get(i), SP, 8 + 8 * i);
+        mv(Riscv64Machine.ANCHOR, SP);
+        li(T0, MemoryLayout.MAX_FRAMES * options.frameStride());
+        alu(Riscv64Insn.AluOp.ADD, T0, T0, A2);
+        store(StoreOp.SD, T0, Riscv64Machine.ANCHOR, 0);
+        mv(Riscv64Machine.FRAME_MIRROR, A2);
+        mv(A5, A2);
+        buf.emit(new Riscv64LabelRefs.CallRef(), functionLabels[0]);
+        note("unwind");
+        buf.bind(unwind);
+        mv(SP, Riscv64Machine.ANCHOR);
+        for (int i = 0; i < stubSaved.size(); i++) emit(new Riscv64Insn.Load(LoadOp.LD, stubSaved.get(i), SP, 8 + 8 * i));
+        addi(SP, SP, stubFrame);
+        ret();
+
+        boolean entryReentered = false;
+        for (SelectedFunction f : functions) {
+            for (MachineBlock b : f.machine().blocks()) {
+                for (MachineInst mi : b.insts()) {
+                    if (mi.op() instanceof MOp.CallAddress || (mi.op() instanceof MOp.CallLocal c && c.function() == 0)) entryReentered = true;
+                }
+            }
+        }
+        for (int i = 0; i < functions.size(); i++) function(i, functions.get(i), i > 0 || entryReentered);
+        for (Runnable r : stubs) r.run();
+
+        CodeBuffer.Assembled<Item> asm = buf.assemble();
+        int poolOffset = pool.offset(asm.code().length);
+        List<PoolEntry> entries = pool.entries();
+        byte[] code = Arrays.copyOf(asm.code(), poolOffset + 8 * entries.size());
+        int[] slotOffsets = new int[def.program().slotCount()];
+        Arrays.fill(slotOffsets, -1);
+        int[] functionOffsets = new int[functions.size()];
+        for (int i = 0; i < functions.size(); i++) {
+            functionOffsets[i] = functionLabels[i].offset();
+            int slot = functions.get(i).slot();
+            if (slot >= 0 && slot < slotOffsets.length) slotOffsets[slot] = functionOffsets[i];
+        }
+        StringBuilder listing = new StringBuilder(options.listing() ? Riscv64Lowering.listing(asm) : "");
+        for (int i = 0; options.listing() && i < entries.size(); i++) {
+            listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
+        }
+        return new CompiledProgram("riscv64", code, 0, unwind.offset(), functionOffsets, slotOffsets, poolOffset, entries,
+                listing.toString());
+    }
+
+    // ---- functions ---------------------------------------------------------------------------
+
+    private void function(int index, SelectedFunction f, boolean mayBeReentered) {
+        alloc = f.allocation();
+        List<MachineBlock> blocks = f.machine().blocks();
+        boolean calls = false, callsOut = false;
+        for (MachineBlock b : blocks) {
+            for (MachineInst mi : b.insts()) {
+                switch (mi.op()) {
+                    case MOp.CallOut c -> {
+                        calls = true;
+                        callsOut = true;
+                    }
+                    case MOp.CallLocal c -> calls = true;
+                    case MOp.CallAddress c -> calls = true;
+                    default -> {
+                    }
+                }
+            }
+        }
+        // Function 0 runs with s5 = its frame pointer already (the stub set it), unless something
+        // can call it again from deeper down.
+        boolean mirror = callsOut && mayBeReentered;
+        saved = new ArrayList<>();
+        if (calls) saved.add(RA);
+        if (mirror) saved.add(Riscv64Machine.FRAME_MIRROR);
+        for (int r : alloc.usedCalleeSaved()) saved.add(Riscv64Reg.x(r));
+        slots = alloc.slotCount();
+        frameSize = align16(8 * (slots + saved.size()));
+        checkFrame(frameSize);
+
+        note("function " + index + ": " + f.name() + (f.slot() >= 0 ? " (slot " + f.slot() + ")" : "")
+                + ", frame " + frameSize + " bytes, " + slots + " spill slots");
+        buf.bind(functionLabels[index]);
+        if (frameSize > 0) addi(SP, SP, -frameSize);
+        for (int i = 0; i < saved.size(); i++) store(StoreOp.SD, saved.get(i), SP, 8 * (slots + i));
+        if (mirror) mv(Riscv64Machine.FRAME_MIRROR, A5);
+
+        blockLabels = new Label[blocks.size()];
+        for (int i = 0; i < blocks.size(); i++) blockLabels[i] = buf.label("f" + index + "_b" + i);
+        for (MachineBlock b : blocks) block(b, blocks.size());
+        for (Runnable r : trampolines) r.run();
+        trampolines.clear();
+    }
+
+    private void block(MachineBlock b, int count) {
+        buf.bind(blockLabels[b.id()]);
+        if (options.listing()) buf.note("mblock" + b.id() + b.params());
+        int next = b.id() + 1 < count ? b.id() + 1 : -1;
+        for (MachineInst mi : b.insts()) {
+            if (options.listing()) buf.note("  " + mi);
+            switch ((MOp) mi.op()) {
+                case MOp.Jump j -> {
+                    moves(alloc.edgeMoves(b, 0));
+                    if (b.succs().getFirst().target() != next) jump(blockLabels[b.succs().getFirst().target()]);
+                }
+                case MOp.Branch br -> conditional(b, ops.branch(br, mi.operands()), next);
+                case MOp.BranchImm br -> conditional(b, ops.branchImm(br, mi.operands()), next);
+                case MOp.Return r -> epilogue();
+                default -> ops.emit(mi);
+            }
+        }
+    }
+
+    /// The branch on `test` to successor 0, else successor 1. An edge with moves goes through a
+    /// trampoline (successor 0's, out of line) or does them inline (successor 1's, before jumping);
+    /// a successor next in layout is fallen into.
+    private void conditional(MachineBlock b, Riscv64EmitOps.Test test, int next) {
+        int s0 = b.succs().get(0).target(), s1 = b.succs().get(1).target();
+        List<ParallelCopy.Move> m0 = alloc.edgeMoves(b, 0), m1 = alloc.edgeMoves(b, 1);
+        if (m0.isEmpty() && s0 == next && !(m1.isEmpty() && s1 == next)) {
+            branch(test.op().negate(), test.a(), test.b(), edgeTarget(m1, s1));
+            return;
+        }
+        branch(test.op(), test.a(), test.b(), edgeTarget(m0, s0));
+        moves(m1);
+        if (s1 != next) jump(blockLabels[s1]);
+    }
+
+    /// The label a branch along an edge goes to: the successor, or a trampoline doing the moves.
+    private Label edgeTarget(List<ParallelCopy.Move> moves, int target) {
+        if (moves.isEmpty()) return blockLabels[target];
+        Label t = buf.label("edge");
+        trampolines.add(() -> {
+            note("edge to mblock" + target);
+            buf.bind(t);
+            moves(moves);
+            jump(blockLabels[target]);
+        });
+        return t;
+    }
+
+    private void epilogue() {
+        for (int i = 0; i < saved.size(); i++) emit(new Riscv64Insn.Load(LoadOp.LD, saved.get(i), SP, 8 * (slots + i)));
+        if (frameSize > 0) addi(SP, SP, frameSize);
+        ret();
+    }
+
+    /// A parallel copy already sequentialised by the allocator; slot-to-slot copies go through t1
+    /// (t0 is the allocator's cycle breaker).
+    void moves(List<ParallelCopy.Move> moves) {
+        for (ParallelCopy.Move m : moves) move(m.dst(), m.src());
+    }
+
+    void move(Location dst, Location src) {
+        if (dst.equals(src)) return;
+        switch (dst) {
+            case Location.InReg d -> {
+                switch (src) {
+                    case Location.InReg s -> mv(Riscv64Reg.x(d.reg()), Riscv64Reg.x(s.reg()));
+                    case Location.InSlot s -> emit(new Riscv64Insn.Load(LoadOp.LD, Riscv64Reg.x(d.reg()), SP, slotOffset(s.slot())));
+                }
+            }
+            case Location.InSlot d -> {
+                Riscv64Reg r = switch (src) {
+                    case Location.InReg s -> Riscv64Reg.x(s.reg());
+                    case Location.InSlot s -> {
+                        emit(new Riscv64Insn.Load(LoadOp.LD, T1, SP, slotOffset(s.slot())));
+                        yield T1;
+                    }
+                };
+                store(StoreOp.SD, r, SP, slotOffset(d.slot()));
+            }
+        }
+    }
+
+    // ---- operands ----------------------------------------------------------------------------
+
+    /// The register holding use `o`: its own, or `scratch` loaded from its spill slot.
+    Riscv64Reg use(Operand o, Riscv64Reg scratch) {
+        return switch (alloc.of(o.reg())) {
+            case Location.InReg r -> Riscv64Reg.x(r.reg());
+            case Location.InSlot s -> {
+                emit(new Riscv64Insn.Load(LoadOp.LD, scratch, SP, slotOffset(s.slot())));
+                yield scratch;
+            }
+        };
+    }
+
+    /// The register to compute def `o` in: its own, or t0 when it lives in a slot ([#commit]).
+    Riscv64Reg dst(Operand o) {
+        return switch (alloc.of(o.reg())) {
+            case Location.InReg r -> Riscv64Reg.x(r.reg());
+            case Location.InSlot s -> T0;
+        };
+    }
+
+    /// Stores def `o`, computed in `r`, to its slot if it has one.
+    void commit(Operand o, Riscv64Reg r) {
+        if (alloc.of(o.reg()) instanceof Location.InSlot s) store(StoreOp.SD, r, SP, slotOffset(s.slot()));
+    }
+
+    private int slotOffset(int slot) {
+        return 8 * slot;
+    }
+
+    private static int align16(int bytes) {
+        return (bytes + 15) & -16;
+    }
+
+    /// Frames stay within the 12-bit offsets of loads and stores (255 slots and saved registers).
+    private static void checkFrame(int bytes) {
+        if (bytes > Imm12.MAX) throw new IllegalStateException("riscv64 -O2 frame of " + bytes + " bytes exceeds the 12-bit offsets");
+    }
+
+    // ---- out-of-line stubs -------------------------------------------------------------------
+
+    /// A label whose code reports CALL_DEPTH at `slot`.
+    Label callDepthStub(int slot) {
+        Label l = buf.label("call_depth");
+        stubs.add(() -> {
+            note("call depth exceeded at slot " + slot);
+            buf.bind(l);
+            runtimeError(RuntimeError.CALL_DEPTH, slot, 0);
+        });
+        return l;
+    }
+
+    /// Reports `error` through the engine, then leaves the program.
+    void runtimeError(RuntimeError error, int slot, long detail) {
+        li(A0, error.ordinal());
+        li(A1, slot);
+        li(A2, detail);
+        poolCall(new PoolEntry.Runtime(RuntimeEntry.ERROR));
+        jump(unwind);
+    }
+
+    // ---- emission helpers --------------------------------------------------------------------
+
+    void note(String text) {
+        if (options.listing()) buf.note(text);
+    }
+
+    void emit(Riscv64Insn insn) {
+        buf.emit(new Riscv64LabelRefs.One(insn));
+    }
+
+    void emitAll(List<Riscv64Insn> insns) {
+        for (Riscv64Insn i : insns) emit(i);
+    }
+
+    void alu(Riscv64Insn.AluOp op, Riscv64Reg rd, Riscv64Reg rs1, Riscv64Reg rs2) {
+        emit(new Riscv64Insn.Alu(op, rd, rs1, rs2));
+    }
+
+    void aluImm(AluImmOp op, Riscv64Reg rd, Riscv64Reg rs1, int imm) {
+        emit(new Riscv64Insn.AluImm(op, rd, rs1, imm));
+    }
+
+    void addi(Riscv64Reg rd, Riscv64Reg rs1, int imm) {
+        aluImm(AluImmOp.ADDI, rd, rs1, imm);
+    }
+
+    void mv(Riscv64Reg rd, Riscv64Reg rs) {
+        if (rd != rs) emit(Riscv64Sequences.mv(rd, rs));
+    }
+
+    void store(StoreOp op, Riscv64Reg src, Riscv64Reg base, int offset) {
+        emit(new Riscv64Insn.Store(op, src, base, offset));
+    }
+
+    /// `rd = value`, the shortest sequence of [Riscv64Encoder#materialization].
+    void li(Riscv64Reg rd, long value) {
+        emitAll(Riscv64Encoder.materialization(rd, value));
+    }
+
+    /// A register reading as `value`: zero, or `scratch` after materialising it.
+    Riscv64Reg constant(long value, Riscv64Reg scratch) {
+        if (value == 0) return ZERO;
+        li(scratch, value);
+        return scratch;
+    }
+
+    void ret() {
+        emit(new Riscv64Insn.Jalr(ZERO, RA, 0));
+    }
+
+    void branch(BranchOp op, Riscv64Reg rs1, Riscv64Reg rs2, Label target) {
+        buf.emit(new Riscv64LabelRefs.Cond(op, rs1, rs2), target);
+    }
+
+    void jump(Label target) {
+        buf.emit(new Riscv64LabelRefs.Jmp(), target);
+    }
+
+    void poolLoad(Riscv64Reg dst, PoolEntry entry) {
+        buf.emit(new Riscv64LabelRefs.PoolLoadRef(dst), pool.label(entry));
+    }
+
+    void poolCall(PoolEntry entry) {
+        buf.emit(new Riscv64LabelRefs.PoolCallRef(), pool.label(entry));
+    }
+
+    void callFunction(int function) {
+        buf.emit(new Riscv64LabelRefs.CallRef(), functionLabels[function]);
+    }
+}
