@@ -1,7 +1,9 @@
 package dev.ebpfc.backend.mir;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /// A function in machine form: blocks in layout order (block `i` has id `i`; block 0 is the entry)
 /// and the number of virtual registers. Physical registers are only used as short-lived fixed
@@ -9,7 +11,19 @@ import java.util.List;
 /// instruction); they are never live across a block boundary.
 public final class MachineFunction {
     private final List<MachineBlock> blocks = new ArrayList<>();
+    private final Map<MachineInst, Integer> slots = new IdentityHashMap<>();
     private int vregs;
+
+    /// Records that `inst` is the code of bytecode slot `slot` (instructions that may fault, so
+    /// that a target can map the faulting machine address back to the slot the interpreter names).
+    public void setSlot(MachineInst inst, int slot) {
+        slots.put(inst, slot);
+    }
+
+    /// The bytecode slot recorded for `inst` ([#setSlot]), or -1.
+    public int slotOf(MachineInst inst) {
+        return slots.getOrDefault(inst, -1);
+    }
 
     public MachineBlock newBlock() {
         MachineBlock b = new MachineBlock(blocks.size());

@@ -47,6 +47,8 @@ public final class Selector {
     private final Map<Block, Integer> blockIndex = new HashMap<>();
     private Reg.VReg framePointer;
     private MachineBlock current;
+    /// The bytecode slot of the IR instruction being selected.
+    private int slot = -1;
 
     private Selector(TargetMachine tm, Function f, Map<String, Integer> functionIndex, Map<String, Integer> functionSlots, long frameStride) {
         this.tm = tm;
@@ -96,7 +98,7 @@ public final class Selector {
 
     private void select(Inst inst) {
         Value res = inst.result();
-        int slot = inst.slot();
+        int slot = this.slot = inst.slot();
         switch (inst.op()) {
             case Instruction.Const c -> add(new MOp.Imm(c.value()), def(res));
             case Instruction.Binary(BinaryOp op, Value a, Value b) -> binary(res, op, a, b);
@@ -330,8 +332,15 @@ public final class Selector {
 
     // ---- helpers -----------------------------------------------------------------------------
 
+    /// Appends an instruction; memory accesses (which may fault) remember their bytecode slot
+    /// ([MachineFunction#setSlot]).
     private void add(MOp op, Operand... operands) {
-        current.add(new MachineInst(op, List.of(operands), tm.clobbers(op), false));
+        MachineInst mi = new MachineInst(op, List.of(operands), tm.clobbers(op), false);
+        current.add(mi);
+        if (slot >= 0 && (op instanceof MOp.Load || op instanceof MOp.Store || op instanceof MOp.StoreImm
+                || op instanceof MOp.Atomic || op instanceof MOp.CmpXchg)) {
+            mf.setSlot(mi, slot);
+        }
     }
 
     private void move(Reg dst, Reg src) {
