@@ -19,6 +19,7 @@ import dev.ebpfc.backend.PoolEntry;
 import dev.ebpfc.backend.RuntimeEntry;
 import dev.ebpfc.backend.RuntimeError;
 import dev.ebpfc.backend.mir.MachineBlock;
+import dev.ebpfc.backend.mir.MachineFunction;
 import dev.ebpfc.backend.mir.MachineInst;
 import dev.ebpfc.backend.mir.Operand;
 import dev.ebpfc.backend.regalloc.Allocation;
@@ -36,7 +37,9 @@ import dev.ebpfc.runtime.memory.MemoryLayout;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /// The RISC-V64 -O2 emitter: allocated machine functions ([SelectedFunction]) → code, in the
@@ -72,9 +75,12 @@ final class Riscv64Emitter {
     final Label unwind = buf.label("unwind");
     private final List<Runnable> stubs = new ArrayList<>();
     private final Riscv64EmitOps ops = new Riscv64EmitOps(this);
+    /// Where instructions that may stop the program start, by bytecode slot (see [#slotSite]).
+    private final Map<Integer, Label> slotSites = new LinkedHashMap<>();
 
     // The function being emitted.
     Allocation alloc;
+    private MachineFunction machine;
     private Label[] blockLabels;
     private final List<Runnable> trampolines = new ArrayList<>();
     private List<Riscv64Reg> saved;
@@ -137,6 +143,9 @@ final class Riscv64Emitter {
             int slot = functions.get(i).slot();
             if (slot >= 0 && slot < slotOffsets.length) slotOffsets[slot] = functionOffsets[i];
         }
+        for (var c : slotSites.entrySet()) {
+            if (c.getKey() < slotOffsets.length && slotOffsets[c.getKey()] < 0) slotOffsets[c.getKey()] = c.getValue().offset();
+        }
         StringBuilder listing = new StringBuilder(options.listing() ? Riscv64Lowering.listing(asm) : "");
         for (int i = 0; options.listing() && i < entries.size(); i++) {
             listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
@@ -149,6 +158,7 @@ final class Riscv64Emitter {
 
     private void function(int index, SelectedFunction f, boolean mayBeReentered) {
         alloc = f.allocation();
+        machine = f.machine();
         List<MachineBlock> blocks = f.machine().blocks();
         boolean calls = false, callsOut = false;
         for (MachineBlock b : blocks) {
@@ -196,6 +206,7 @@ final class Riscv64Emitter {
         int next = b.id() + 1 < count ? b.id() + 1 : -1;
         for (MachineInst mi : b.insts()) {
             if (options.listing()) buf.note("  " + mi);
+            slotSite(machine.slotOf(mi));
             switch ((MOp) mi.op()) {
                 case MOp.Jump j -> {
                     moves(alloc.edgeMoves(b, 0));
@@ -308,6 +319,28 @@ final class Riscv64Emitter {
     /// Frames stay within the 12-bit offsets of loads and stores (255 slots and saved registers).
     private static void checkFrame(int bytes) {
         if (bytes > Imm12.MAX) throw new IllegalStateException("riscv64 -O2 frame of " + bytes + " bytes exceeds the 12-bit offsets");
+    }
+
+    /// Records where call `c` starts as the code of its slot ([#slotSite]) when it may stop the
+    /// program there (a helper's error, a packet load outside the packet, an unknown `callx`
+    /// helper); runtime entries that never stop (`RESOLVE_CALLX`) or report their own slot
+    /// (`ERROR`) are left out.
+    void callSite(MOp.CallOut c) {
+        if (c.entry() instanceof PoolEntry.Helper || c.entry() instanceof PoolEntry.Runtime(RuntimeEntry r)
+                && (r == RuntimeEntry.LOAD_PACKET || r == RuntimeEntry.HELPER_BY_ID)) {
+            slotSite(c.slot());
+        }
+    }
+
+    /// Records the code emitted next as the code of bytecode slot `slot` (its first copy only), so
+    /// that an engine stopping the program there (a faulting access, a helper's error) maps the
+    /// machine address back to the slot, as [CompiledProgram#slotOffsets] promises for the code
+    /// of every slot.
+    void slotSite(int slot) {
+        if (slot < 0 || slotSites.containsKey(slot)) return;
+        Label l = buf.label("slot" + slot);
+        buf.bind(l);
+        slotSites.put(slot, l);
     }
 
     // ---- out-of-line stubs -------------------------------------------------------------------
