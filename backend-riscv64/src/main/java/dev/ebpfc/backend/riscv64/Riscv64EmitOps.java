@@ -68,13 +68,14 @@ final class Riscv64EmitOps {
                     case NEG -> e.alu(u.w32() ? AluOp.SUBW : AluOp.SUB, d, ZERO, x);
                     case NOT -> e.aluImm(AluImmOp.XORI, d, x, -1);
                 }
-                if (u.w32()) zext(d, d);
+                if (u.w32() && !e.upper.lowOnly(o.get(0).reg())) zext(d, d);
                 e.commit(o.get(0), d);
             }
             case MOp.Ext x -> extend(x, o);
             case MOp.Trunc t -> {
                 Riscv64Reg x = e.use(o.get(1), T1), d = e.dst(o.get(0));
-                zext(d, x);
+                if (e.upper.zeroUpper(o.get(1).reg())) e.mv(d, x);
+                else zext(d, x);
                 e.commit(o.get(0), d);
             }
             case MOp.Swap(int bits) -> {
@@ -89,7 +90,7 @@ final class Riscv64EmitOps {
                     e.alu(AluOp.AND, T3, a, b);
                     setIfNonZero(d, T3, width);
                 } else {
-                    if (width == Width.W32) {
+                    if (width == Width.W32 && !e.upper.compareAsIs(cond, o.get(1).reg(), o.get(2).reg())) {
                         a = sext(T1, a);
                         b = sext(T2, b);
                     }
@@ -99,14 +100,9 @@ final class Riscv64EmitOps {
             }
             case MOp.SetCondImm s -> setCondImm(s, o);
             case MOp.Select s -> {
-                // d = f ^ ((t ^ f) & -(c != 0)): no conditional move in RV64IMA.
                 Riscv64Reg c = e.use(o.get(1), T1), t = e.use(o.get(2), T2), f = e.use(o.get(3), T3);
                 Riscv64Reg d = e.dst(o.get(0));
-                e.alu(AluOp.SLTU, T4, ZERO, c);
-                e.alu(AluOp.SUB, T4, ZERO, T4);
-                e.alu(AluOp.XOR, T0, t, f);
-                e.alu(AluOp.AND, T0, T0, T4);
-                e.alu(AluOp.XOR, d, f, T0);
+                select(d, c, t, f);
                 e.commit(o.get(0), d);
             }
             case MOp.Load(Size size, boolean signed, int offset) -> {
@@ -185,7 +181,7 @@ final class Riscv64EmitOps {
             case UREM -> e.alu(w ? AluOp.REMUW : AluOp.REMU, d, x, y);
             case SREM -> e.alu(w ? AluOp.REMW : AluOp.REM, d, x, y);
         }
-        if (zext) zext(d, d);
+        if (zext && !e.upper.lowOnly(o.get(0).reg())) zext(d, d);
         e.commit(o.get(0), d);
     }
 
@@ -223,7 +219,9 @@ final class Riscv64EmitOps {
             }
             case SHL -> {
                 int s = (int) (a.imm() & (w ? 31 : 63));
-                if (w) {
+                if (w && e.upper.lowOnly(o.get(0).reg())) {
+                    e.aluImm(AluImmOp.SLLIW, d, x, s);
+                } else if (w) {
                     e.aluImm(AluImmOp.SLLI, d, x, 32 + s);
                     e.aluImm(AluImmOp.SRLI, d, d, 32);
                 } else {
@@ -243,7 +241,7 @@ final class Riscv64EmitOps {
             case UREM -> e.alu(w ? AluOp.REMUW : AluOp.REMU, d, x, e.constant(k, T2));
             case SREM -> e.alu(w ? AluOp.REMW : AluOp.REM, d, x, e.constant(k, T2));
         }
-        if (zext) zext(d, d);
+        if (zext && !e.upper.lowOnly(o.get(0).reg())) zext(d, d);
         e.commit(o.get(0), d);
     }
 
@@ -266,10 +264,10 @@ final class Riscv64EmitOps {
                     e.aluImm(AluImmOp.SLLI, d, a, 48);
                     e.aluImm(AluImmOp.SRLI, d, d, 48);
                 }
-                default -> zext(d, a);
+                default -> zext32(d, a, o.get(1));
             }
         } else if (from == 32) {
-            if (x.to32()) zext(d, a);
+            if (x.to32()) zext32(d, a, o.get(1));
             else e.emit(Riscv64Sequences.sext32(d, a));
         } else if (x.to32()) {
             // The sign bit to bit 63, back down to bit 31 with copies of it, then the upper half
@@ -282,6 +280,35 @@ final class Riscv64EmitOps {
             e.aluImm(AluImmOp.SRAI, d, d, 64 - from);
         }
         e.commit(o.get(0), d);
+    }
+
+    /// d = c != 0 ? t : f. No conditional move in RV64IMA: a short forward branch over one
+    /// move, or, when d is the condition's register, `f ^ ((t ^ f) & -(c != 0))`.
+    private void select(Riscv64Reg d, Riscv64Reg c, Riscv64Reg t, Riscv64Reg f) {
+        if (t == f) {
+            e.mv(d, t);
+            return;
+        }
+        Label skip = e.buf.label("select");
+        if (d == f) {
+            e.branch(BranchOp.BEQ, c, ZERO, skip);
+            e.mv(d, t);
+        } else if (d == t) {
+            e.branch(BranchOp.BNE, c, ZERO, skip);
+            e.mv(d, f);
+        } else if (d != c) {
+            e.mv(d, f);
+            e.branch(BranchOp.BEQ, c, ZERO, skip);
+            e.mv(d, t);
+        } else {
+            e.alu(AluOp.SLTU, T4, ZERO, c);
+            e.alu(AluOp.SUB, T4, ZERO, T4);
+            e.alu(AluOp.XOR, T0, t, f);
+            e.alu(AluOp.AND, T0, T0, T4);
+            e.alu(AluOp.XOR, d, f, T0);
+            return;
+        }
+        e.buf.bind(skip);
     }
 
     // ---- compares ----------------------------------------------------------------------------
@@ -342,7 +369,8 @@ final class Riscv64EmitOps {
             e.commit(o.get(0), d);
             return;
         }
-        if (w) a = sext(T1, a);
+        if (w && e.upper.compareAsIs(cond, o.get(1).reg(), null)) k = s.imm() & 0xffff_ffffL;
+        else if (w) a = sext(T1, a);
         switch (cond) {
             case JEQ, JNE -> {
                 Riscv64Reg diff = a;
@@ -372,7 +400,7 @@ final class Riscv64EmitOps {
             e.alu(AluOp.AND, T3, a, b);
             return nonZero(T3, br.width());
         }
-        if (br.width() == Width.W32) {
+        if (br.width() == Width.W32 && !e.upper.compareAsIs(br.cond(), o.get(0).reg(), o.get(1).reg())) {
             a = sext(T1, a);
             b = sext(T2, b);
         }
@@ -389,7 +417,8 @@ final class Riscv64EmitOps {
             else e.alu(AluOp.AND, T3, a, e.constant(k, T2));
             return nonZero(T3, br.width());
         }
-        if (w) a = sext(T1, a);
+        if (w && e.upper.compareAsIs(br.cond(), o.get(0).reg(), null)) k = br.imm() & 0xffff_ffffL;
+        else if (w) a = sext(T1, a);
         return test(br.cond(), a, e.constant(k, T2));
     }
 
@@ -517,6 +546,12 @@ final class Riscv64EmitOps {
 
     private void zext(Riscv64Reg d, Riscv64Reg s) {
         e.emitAll(Riscv64Sequences.zext32(d, s));
+    }
+
+    /// `d` = the low 32 bits of `s` (the use `o`), zero-extended: a copy when they already are.
+    private void zext32(Riscv64Reg d, Riscv64Reg s, Operand o) {
+        if (e.upper.zeroUpper(o.reg())) e.mv(d, s);
+        else zext(d, s);
     }
 
     /// `into` = sext.w(r).

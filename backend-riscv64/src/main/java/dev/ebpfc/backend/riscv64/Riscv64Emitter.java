@@ -80,6 +80,7 @@ final class Riscv64Emitter {
 
     // The function being emitted.
     Allocation alloc;
+    Riscv64UpperBits upper;
     private MachineFunction machine;
     private Label[] blockLabels;
     private final List<Runnable> trampolines = new ArrayList<>();
@@ -159,6 +160,7 @@ final class Riscv64Emitter {
     private void function(int index, SelectedFunction f, boolean mayBeReentered) {
         alloc = f.allocation();
         machine = f.machine();
+        upper = Riscv64UpperBits.of(machine);
         List<MachineBlock> blocks = f.machine().blocks();
         boolean calls = false, callsOut = false;
         for (MachineBlock b : blocks) {
