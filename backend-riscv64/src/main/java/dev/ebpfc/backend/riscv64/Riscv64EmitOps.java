@@ -74,8 +74,7 @@ final class Riscv64EmitOps {
             case MOp.Ext x -> extend(x, o);
             case MOp.Trunc t -> {
                 Riscv64Reg x = e.use(o.get(1), T1), d = e.dst(o.get(0));
-                if (e.upper.zeroUpper(o.get(1).reg())) e.mv(d, x);
-                else zext(d, x);
+                zext32(d, x, o);
                 e.commit(o.get(0), d);
             }
             case MOp.Swap(int bits) -> {
@@ -264,10 +263,10 @@ final class Riscv64EmitOps {
                     e.aluImm(AluImmOp.SLLI, d, a, 48);
                     e.aluImm(AluImmOp.SRLI, d, d, 48);
                 }
-                default -> zext32(d, a, o.get(1));
+                default -> zext32(d, a, o);
             }
         } else if (from == 32) {
-            if (x.to32()) zext32(d, a, o.get(1));
+            if (x.to32()) zext32(d, a, o);
             else e.emit(Riscv64Sequences.sext32(d, a));
         } else if (x.to32()) {
             // The sign bit to bit 63, back down to bit 31 with copies of it, then the upper half
@@ -548,9 +547,10 @@ final class Riscv64EmitOps {
         e.emitAll(Riscv64Sequences.zext32(d, s));
     }
 
-    /// `d` = the low 32 bits of `s` (the use `o`), zero-extended: a copy when they already are.
-    private void zext32(Riscv64Reg d, Riscv64Reg s, Operand o) {
-        if (e.upper.zeroUpper(o.reg())) e.mv(d, s);
+    /// `d` = the low 32 bits of `s` zero-extended, for the operands `o` (def, source): a copy
+    /// when they already are, or when only the low half of `d` is ever read.
+    private void zext32(Riscv64Reg d, Riscv64Reg s, List<Operand> o) {
+        if (e.upper.zeroUpper(o.get(1).reg()) || e.upper.lowOnly(o.get(0).reg())) e.mv(d, s);
         else zext(d, s);
     }
 

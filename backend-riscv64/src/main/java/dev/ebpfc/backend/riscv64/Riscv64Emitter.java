@@ -22,6 +22,7 @@ import dev.ebpfc.backend.mir.MachineBlock;
 import dev.ebpfc.backend.mir.MachineFunction;
 import dev.ebpfc.backend.mir.MachineInst;
 import dev.ebpfc.backend.mir.Operand;
+import dev.ebpfc.backend.mir.Reg;
 import dev.ebpfc.backend.regalloc.Allocation;
 import dev.ebpfc.backend.regalloc.Location;
 import dev.ebpfc.backend.regalloc.ParallelCopy;
@@ -37,6 +38,7 @@ import dev.ebpfc.runtime.memory.MemoryLayout;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +83,8 @@ final class Riscv64Emitter {
     // The function being emitted.
     Allocation alloc;
     Riscv64UpperBits upper;
+    /// The virtual registers something reads.
+    private BitSet used;
     private MachineFunction machine;
     private Label[] blockLabels;
     private final List<Runnable> trampolines = new ArrayList<>();
@@ -160,8 +164,15 @@ final class Riscv64Emitter {
     private void function(int index, SelectedFunction f, boolean mayBeReentered) {
         alloc = f.allocation();
         machine = f.machine();
+        List<MachineBlock> blocks = machine.blocks();
         upper = Riscv64UpperBits.of(machine);
-        List<MachineBlock> blocks = f.machine().blocks();
+        used = new BitSet();
+        for (MachineBlock b : blocks) {
+            for (MachineInst mi : b.insts()) {
+                for (Operand o : mi.operands()) if (o.role() != Operand.Role.DEF && o.reg() instanceof Reg.VReg v) used.set(v.id());
+            }
+            for (MachineBlock.Edge e : b.succs()) for (Reg r : e.args()) if (r instanceof Reg.VReg v) used.set(v.id());
+        }
         boolean calls = false, callsOut = false;
         for (MachineBlock b : blocks) {
             for (MachineInst mi : b.insts()) {
@@ -208,6 +219,7 @@ final class Riscv64Emitter {
         int next = b.id() + 1 < count ? b.id() + 1 : -1;
         for (MachineInst mi : b.insts()) {
             if (options.listing()) buf.note("  " + mi);
+            if (deadDefinition(mi)) continue;
             slotSite(machine.slotOf(mi));
             switch ((MOp) mi.op()) {
                 case MOp.Jump j -> {
@@ -220,6 +232,27 @@ final class Riscv64Emitter {
                 default -> ops.emit(mi);
             }
         }
+    }
+
+    /// An operation without effects whose result nothing reads (the selector keeps copies out of
+    /// physical registers, such as the incoming frame pointer of a function that never uses it).
+    private boolean deadDefinition(MachineInst mi) {
+        boolean pure = switch ((MOp) mi.op()) {
+            case MOp.Move m -> true;
+            case MOp.Imm i -> true;
+            case MOp.Alu a -> true;
+            case MOp.AluImm a -> true;
+            case MOp.Un u -> true;
+            case MOp.Ext x -> true;
+            case MOp.Trunc t -> true;
+            case MOp.Swap s -> true;
+            case MOp.SetCond s -> true;
+            case MOp.SetCondImm s -> true;
+            case MOp.Select s -> true;
+            case MOp.PoolLoad p -> true;
+            default -> false;
+        };
+        return pure && mi.operands().getFirst().reg() instanceof Reg.VReg v && !used.get(v.id());
     }
 
     /// The branch on `test` to successor 0, else successor 1. An edge with moves goes through a

@@ -39,8 +39,27 @@ public final class Riscv64Machine implements TargetMachine {
     private static final List<Riscv64Reg> ARGUMENTS = List.of(Riscv64Reg.A0, Riscv64Reg.A1, Riscv64Reg.A2, Riscv64Reg.A3,
             Riscv64Reg.A4, Riscv64Reg.A5);
 
-    private final RegisterSet registers = new RegisterSet(numbers(CALLER_SAVED), numbers(CALLEE_SAVED), numbers(SCRATCH));
+    private final RegisterSet registers;
+    /// Every call may change every caller-saved register, allocatable or not.
     private final Set<Integer> callClobbers = Set.copyOf(new HashSet<>(numbers(CALLER_SAVED)));
+
+    /// The machine with every allocatable register of the table above.
+    public Riscv64Machine() {
+        this(CALLER_SAVED, CALLEE_SAVED);
+    }
+
+    private Riscv64Machine(List<Riscv64Reg> callerSaved, List<Riscv64Reg> calleeSaved) {
+        if (!CALLER_SAVED.containsAll(callerSaved) || !CALLEE_SAVED.containsAll(calleeSaved) || callerSaved.size() + calleeSaved.size() == 0) {
+            throw new IllegalArgumentException("allocatable registers must be some of " + CALLER_SAVED + " and " + CALLEE_SAVED);
+        }
+        registers = new RegisterSet(numbers(callerSaved), numbers(calleeSaved), numbers(SCRATCH));
+    }
+
+    /// A machine that allocates only the given registers (subsets of the defaults), for tests
+    /// that drive the spill paths: with one or two registers nearly every value lives in a slot.
+    public static Riscv64Machine withAllocatable(List<Riscv64Reg> callerSaved, List<Riscv64Reg> calleeSaved) {
+        return new Riscv64Machine(callerSaved, calleeSaved);
+    }
 
     private static List<Integer> numbers(List<Riscv64Reg> regs) {
         return regs.stream().map(Riscv64Reg::number).toList();

@@ -9,6 +9,17 @@ import dev.ebpfc.frontend.object.ProgramDef;
 /// The RISC-V64 target (RV64IMA, LP64): -O0 through [Riscv64Lowering]; -O2 through the shared
 /// optimising pipeline with [Riscv64Machine], or the -O0 code for programs the lifter refuses.
 public final class Riscv64Target implements Target {
+    private final Riscv64Machine machine;
+
+    public Riscv64Target() {
+        this(new Riscv64Machine());
+    }
+
+    /// The target whose -O2 code allocates the registers of `machine` (tests restrict them).
+    public Riscv64Target(Riscv64Machine machine) {
+        this.machine = machine;
+    }
+
     @Override
     public String name() {
         return "riscv64";
@@ -19,7 +30,7 @@ public final class Riscv64Target implements Target {
         return switch (options.level()) {
             case O0 -> new Riscv64Lowering(program, options).compile();
             case O2 -> {
-                CompiledProgram optimised = OptimisingCompiler.compile(program, options, new Riscv64Machine());
+                CompiledProgram optimised = OptimisingCompiler.compile(program, options, machine);
                 yield optimised != null ? optimised : new Riscv64Lowering(program, options).compile();
             }
         };

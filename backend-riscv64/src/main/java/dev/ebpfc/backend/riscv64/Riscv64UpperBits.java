@@ -25,7 +25,8 @@ import java.util.List;
 /// - **low only**: an i32 result whose every reader looks at its low 32 bits alone (a 32-bit
 ///   add, a narrow store, a W32 compare, which sign-extends its operands anyway...). Its
 ///   zero-extension is skipped: the register holds the `w` instruction's sign-extended result,
-///   which no reader can tell apart. Such a value is never "zero upper".
+///   which no reader can tell apart; a zero-extension from 32 bits (`Trunc`, `Ext`) of which only
+///   the low half is read is a copy. Such a value is never "zero upper".
 ///
 /// Block parameters are neither (their values arrive along several edges); a value read by an
 /// edge, a move, a call or anything not listed as a low-half reader is not "low only".
@@ -78,6 +79,9 @@ final class Riscv64UpperBits {
             case MOp.Alu a -> a.w32() && a.op() != BinaryOp.AND && a.op() != BinaryOp.OR && a.op() != BinaryOp.XOR;
             case MOp.AluImm a -> a.w32() && a.op() != BinaryOp.AND && a.op() != BinaryOp.LSHR;
             case MOp.Un u -> u.w32();
+            // Zero-extensions themselves: a copy when no reader needs the upper half cleared.
+            case MOp.Trunc t -> true;
+            case MOp.Ext x -> x.fromBits() == 32 && (!x.signed() || x.to32());
             default -> false;
         };
     }
