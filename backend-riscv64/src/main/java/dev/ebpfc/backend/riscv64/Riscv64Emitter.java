@@ -60,7 +60,7 @@ import java.util.TreeSet;
 /// ```
 ///
 /// A function's frame: spill slot n at `8n(sp)`, the saved registers above the slots, the whole
-/// rounded to 16 bytes. Operands in spill slots are loaded into scratch registers (uses in t1,
+/// rounded to 16 bytes (offsets beyond 12 bits go through t6). Operands in spill slots are loaded into scratch registers (uses in t1,
 /// t2, t3 in operand order) and a result in a slot is computed in t0 and stored back; t4 (and t3
 /// where no third operand needs it) holds temporaries. The operation sequences themselves are in
 /// [Riscv64EmitOps].
@@ -106,7 +106,6 @@ final class Riscv64Emitter {
         List<Riscv64Reg> stubSaved = new ArrayList<>(List.of(RA, Riscv64Machine.FRAME_MIRROR, Riscv64Machine.ANCHOR));
         for (int r : calleeSaved) stubSaved.add(Riscv64Reg.x(r));
         int stubFrame = align16(8 + 8 * stubSaved.size());
-        checkFrame(stubFrame);
 
         note("entry");
         addi(SP, SP, -stubFrame);
@@ -197,13 +196,12 @@ final class Riscv64Emitter {
         for (int r : alloc.usedCalleeSaved()) saved.add(Riscv64Reg.x(r));
         slots = alloc.slotCount();
         frameSize = align16(8 * (slots + saved.size()));
-        checkFrame(frameSize);
 
         note("function " + index + ": " + f.name() + (f.slot() >= 0 ? " (slot " + f.slot() + ")" : "")
                 + ", frame " + frameSize + " bytes, " + slots + " spill slots");
         buf.bind(functionLabels[index]);
-        if (frameSize > 0) addi(SP, SP, -frameSize);
-        for (int i = 0; i < saved.size(); i++) store(StoreOp.SD, saved.get(i), SP, 8 * (slots + i));
+        adjustSp(-frameSize);
+        for (int i = 0; i < saved.size(); i++) storeFrame(saved.get(i), 8 * (slots + i));
         if (mirror) mv(Riscv64Machine.FRAME_MIRROR, A5);
 
         blockLabels = new Label[blocks.size()];
@@ -284,8 +282,8 @@ final class Riscv64Emitter {
     }
 
     private void epilogue() {
-        for (int i = 0; i < saved.size(); i++) emit(new Riscv64Insn.Load(LoadOp.LD, saved.get(i), SP, 8 * (slots + i)));
-        if (frameSize > 0) addi(SP, SP, frameSize);
+        for (int i = 0; i < saved.size(); i++) loadFrame(saved.get(i), 8 * (slots + i));
+        adjustSp(frameSize);
         ret();
     }
 
@@ -301,18 +299,18 @@ final class Riscv64Emitter {
             case Location.InReg d -> {
                 switch (src) {
                     case Location.InReg s -> mv(Riscv64Reg.x(d.reg()), Riscv64Reg.x(s.reg()));
-                    case Location.InSlot s -> emit(new Riscv64Insn.Load(LoadOp.LD, Riscv64Reg.x(d.reg()), SP, slotOffset(s.slot())));
+                    case Location.InSlot s -> loadFrame(Riscv64Reg.x(d.reg()), slotOffset(s.slot()));
                 }
             }
             case Location.InSlot d -> {
                 Riscv64Reg r = switch (src) {
                     case Location.InReg s -> Riscv64Reg.x(s.reg());
                     case Location.InSlot s -> {
-                        emit(new Riscv64Insn.Load(LoadOp.LD, T1, SP, slotOffset(s.slot())));
+                        loadFrame(T1, slotOffset(s.slot()));
                         yield T1;
                     }
                 };
-                store(StoreOp.SD, r, SP, slotOffset(d.slot()));
+                storeFrame(r, slotOffset(d.slot()));
             }
         }
     }
@@ -324,7 +322,7 @@ final class Riscv64Emitter {
         return switch (alloc.of(o.reg())) {
             case Location.InReg r -> Riscv64Reg.x(r.reg());
             case Location.InSlot s -> {
-                emit(new Riscv64Insn.Load(LoadOp.LD, scratch, SP, slotOffset(s.slot())));
+                loadFrame(scratch, slotOffset(s.slot()));
                 yield scratch;
             }
         };
@@ -340,7 +338,7 @@ final class Riscv64Emitter {
 
     /// Stores def `o`, computed in `r`, to its slot if it has one.
     void commit(Operand o, Riscv64Reg r) {
-        if (alloc.of(o.reg()) instanceof Location.InSlot s) store(StoreOp.SD, r, SP, slotOffset(s.slot()));
+        if (alloc.of(o.reg()) instanceof Location.InSlot s) storeFrame(r, slotOffset(s.slot()));
     }
 
     private int slotOffset(int slot) {
@@ -351,9 +349,39 @@ final class Riscv64Emitter {
         return (bytes + 15) & -16;
     }
 
-    /// Frames stay within the 12-bit offsets of loads and stores (255 slots and saved registers).
-    private static void checkFrame(int bytes) {
-        if (bytes > Imm12.MAX) throw new IllegalStateException("riscv64 -O2 frame of " + bytes + " bytes exceeds the 12-bit offsets");
+    // Frame accesses: `offset(sp)` while the offset fits 12 bits; beyond (frames of more than
+    // about 250 slots), t6 = sp + offset first. t6 only carries addresses inside the relaxed
+    // sequences of Riscv64LabelRefs, never across instructions, so it is free here.
+
+    private void loadFrame(Riscv64Reg rd, int offset) {
+        if (Imm12.fits(offset)) {
+            emit(new Riscv64Insn.Load(LoadOp.LD, rd, SP, offset));
+        } else {
+            li(Riscv64RegisterMap.FAR, offset);
+            alu(Riscv64Insn.AluOp.ADD, Riscv64RegisterMap.FAR, Riscv64RegisterMap.FAR, SP);
+            emit(new Riscv64Insn.Load(LoadOp.LD, rd, Riscv64RegisterMap.FAR, 0));
+        }
+    }
+
+    private void storeFrame(Riscv64Reg rs, int offset) {
+        if (Imm12.fits(offset)) {
+            store(StoreOp.SD, rs, SP, offset);
+        } else {
+            li(Riscv64RegisterMap.FAR, offset);
+            alu(Riscv64Insn.AluOp.ADD, Riscv64RegisterMap.FAR, Riscv64RegisterMap.FAR, SP);
+            store(StoreOp.SD, rs, Riscv64RegisterMap.FAR, 0);
+        }
+    }
+
+    /// sp += delta (16-byte multiples).
+    private void adjustSp(int delta) {
+        if (delta == 0) return;
+        if (Imm12.fits(delta)) {
+            addi(SP, SP, delta);
+        } else {
+            li(Riscv64RegisterMap.FAR, delta);
+            alu(Riscv64Insn.AluOp.ADD, SP, SP, Riscv64RegisterMap.FAR);
+        }
     }
 
     /// Records where call `c` starts as the code of its slot ([#slotSite]) when it may stop the
