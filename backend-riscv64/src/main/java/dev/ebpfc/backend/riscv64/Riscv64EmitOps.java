@@ -203,7 +203,12 @@ final class Riscv64EmitOps {
             }
             case MUL -> e.alu(w ? AluOp.MULW : AluOp.MUL, d, x, e.constant(k, T2));
             case AND, OR, XOR -> {
-                if (Imm12.fits(k)) {
+                int ones = Long.numberOfTrailingZeros(~k);
+                if (a.op() == BinaryOp.AND && !Imm12.fits(k) && ones < 64 && (k >>> ones) == 0) {
+                    // A mask of the low n bits: shifted out and back rather than materialised.
+                    e.aluImm(AluImmOp.SLLI, d, x, 64 - ones);
+                    e.aluImm(AluImmOp.SRLI, d, d, 64 - ones);
+                } else if (Imm12.fits(k)) {
                     AluImmOp op = switch (a.op()) {
                         case AND -> AluImmOp.ANDI;
                         case OR -> AluImmOp.ORI;

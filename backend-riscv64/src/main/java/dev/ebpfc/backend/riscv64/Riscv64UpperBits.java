@@ -26,7 +26,7 @@ import java.util.List;
 ///   add, a narrow store, a W32 compare, which sign-extends its operands anyway...). Its
 ///   zero-extension is skipped: the register holds the `w` instruction's sign-extended result,
 ///   which no reader can tell apart; a zero-extension from 32 bits (`Trunc`, `Ext`) of which only
-///   the low half is read is a copy. Such a value is never "zero upper".
+///   the low half is read is a copy. Such a value is "zero upper" only when it copies one.
 ///
 /// Block parameters are neither (their values arrive along several edges); a value read by an
 /// edge, a move, a call or anything not listed as a low-half reader is not "low only".
@@ -121,14 +121,20 @@ final class Riscv64UpperBits {
                 for (MachineInst mi : b.insts()) {
                     List<Operand> ops = mi.operands();
                     if (ops.isEmpty() || ops.getFirst().role() != Operand.Role.DEF || !(ops.getFirst().reg() instanceof Reg.VReg d)) continue;
-                    if (zeroUpper.get(d.id()) || lowOnly.get(d.id())) continue;
-                    if (zeroUpperResult(mi.op(), ops)) {
+                    if (zeroUpper.get(d.id())) continue;
+                    if (lowOnly.get(d.id()) ? copiesZeroUpper(mi.op(), ops) : zeroUpperResult(mi.op(), ops)) {
                         zeroUpper.set(d.id());
                         changed = true;
                     }
                 }
             }
         }
+    }
+
+    /// A "low only" result is zero upper only where it is a copy of a zero-upper value (a
+    /// zero-extension left out); arithmetic left sign-extended never is.
+    private boolean copiesZeroUpper(Object op, List<Operand> ops) {
+        return (op instanceof MOp.Trunc || op instanceof MOp.Ext) && zeroUpper(ops.get(1).reg());
     }
 
     private boolean zeroUpperResult(Object op, List<Operand> ops) {
