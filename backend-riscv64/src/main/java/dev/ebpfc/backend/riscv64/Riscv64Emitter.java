@@ -39,6 +39,7 @@ import dev.ebpfc.runtime.memory.MemoryLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,10 @@ final class Riscv64Emitter {
     private MachineFunction machine;
     private Label[] blockLabels;
     private final List<Runnable> trampolines = new ArrayList<>();
+    private final Map<Trampoline, Label> trampolineLabels = new HashMap<>();
+
+    private record Trampoline(List<ParallelCopy.Move> moves, int target) {
+    }
     private List<Riscv64Reg> saved;
     private int frameSize;
     private int slots;
@@ -209,6 +214,7 @@ final class Riscv64Emitter {
         for (MachineBlock b : blocks) block(b, blocks.size());
         for (Runnable r : trampolines) r.run();
         trampolines.clear();
+        trampolineLabels.clear();
     }
 
     private void block(MachineBlock b, int count) {
@@ -271,7 +277,11 @@ final class Riscv64Emitter {
     /// The label a branch along an edge goes to: the successor, or a trampoline doing the moves.
     private Label edgeTarget(List<ParallelCopy.Move> moves, int target) {
         if (moves.isEmpty()) return blockLabels[target];
+        // Edges making the same copies into the same block share one trampoline.
+        Label shared = trampolineLabels.get(new Trampoline(moves, target));
+        if (shared != null) return shared;
         Label t = buf.label("edge");
+        trampolineLabels.put(new Trampoline(moves, target), t);
         trampolines.add(() -> {
             note("edge to mblock" + target);
             buf.bind(t);
