@@ -55,7 +55,9 @@ import java.util.TreeSet;
 /// unwind:  sp = s6; restore; ret (a0 = function 0's result)
 /// f0, f1…: prologue (sp -= frame; save ra if it calls, s5 if it calls out, its callee-saved
 ///          registers; s5 = a5 when it calls out), blocks in layout order, each function's
-///          edge trampolines after its blocks; every return restores and `ret`s
+///          edge trampolines after its blocks; every return restores and `ret`s. Function 0,
+///          unless something can call it again, saves neither s5 nor callee-saved registers:
+///          the stub's saves cover them
 /// stubs:   call-depth errors (ERROR through the pool, then unwind)
 /// pool:    8-byte entries
 /// ```
@@ -198,7 +200,10 @@ final class Riscv64Emitter {
         saved = new ArrayList<>();
         if (calls) saved.add(RA);
         if (mirror) saved.add(Riscv64Machine.FRAME_MIRROR);
-        for (int r : alloc.usedCalleeSaved()) saved.add(Riscv64Reg.x(r));
+        // Function 0, called only by the entry stub, leaves its callee-saved registers to the
+        // stub, which saves every one any function uses and restores them when function 0
+        // returns into the unwind path.
+        if (mayBeReentered) for (int r : alloc.usedCalleeSaved()) saved.add(Riscv64Reg.x(r));
         slots = alloc.slotCount();
         frameSize = align16(8 * (slots + saved.size()));
 
