@@ -373,6 +373,13 @@ final class Riscv64EmitOps {
             e.commit(o.get(0), d);
             return;
         }
+        if ((cond == Cond.JEQ || cond == Cond.JNE) && w && !e.upper.compareAsIs(cond, o.get(1).reg(), null) && Imm12.fits(-k)) {
+            Riscv64Reg diff = lowDifference(a, k);
+            if (cond == Cond.JEQ) e.aluImm(AluImmOp.SLTIU, d, diff, 1);
+            else e.alu(AluOp.SLTU, d, ZERO, diff);
+            e.commit(o.get(0), d);
+            return;
+        }
         if (w && e.upper.compareAsIs(cond, o.get(1).reg(), null)) k = s.imm() & 0xffff_ffffL;
         else if (w) a = sext(T1, a);
         switch (cond) {
@@ -421,9 +428,20 @@ final class Riscv64EmitOps {
             else e.alu(AluOp.AND, T3, a, e.constant(k, T2));
             return nonZero(T3, br.width());
         }
-        if (w && e.upper.compareAsIs(br.cond(), o.get(0).reg(), null)) k = br.imm() & 0xffff_ffffL;
+        boolean asIs = w && e.upper.compareAsIs(br.cond(), o.get(0).reg(), null);
+        if ((br.cond() == Cond.JEQ || br.cond() == Cond.JNE) && w && !asIs && Imm12.fits(-k)) {
+            return test(br.cond(), lowDifference(a, k), ZERO);
+        }
+        if (asIs) k = br.imm() & 0xffff_ffffL;
         else if (w) a = sext(T1, a);
         return test(br.cond(), a, e.constant(k, T2));
+    }
+
+    /// t3 = the low 32 bits of a minus k, sign-extended (`addiw`): zero exactly when the low half
+    /// of `a` equals k's, for 32-bit equality against a 12-bit immediate in one instruction.
+    private Riscv64Reg lowDifference(Riscv64Reg a, long k) {
+        e.aluImm(AluImmOp.ADDIW, T3, a, (int) -k);
+        return T3;
     }
 
     private Test nonZero(Riscv64Reg v, Width width) {
