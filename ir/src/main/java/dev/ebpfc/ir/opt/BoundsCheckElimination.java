@@ -5,6 +5,7 @@ import dev.ebpfc.ir.Block;
 import dev.ebpfc.ir.Function;
 import dev.ebpfc.ir.Inst;
 import dev.ebpfc.ir.Instruction.Branch;
+import dev.ebpfc.ir.Instruction.CallIndirect;
 import dev.ebpfc.ir.Instruction.Jump;
 import dev.ebpfc.ir.MapDecl;
 import dev.ebpfc.ir.Module;
@@ -28,7 +29,8 @@ import java.util.List;
 /// NULL. The blocks left unreachable are for DCE and `simplify-cfg` to remove.
 ///
 /// Nothing changes when the verifier rejects the module (its facts then prove nothing), when it
-/// fails, or when the context kind, helper numbering or map shapes are unknown.
+/// fails, when the context kind, helper numbering or map shapes are unknown, or when the module
+/// calls through `callx` (functions entered that way run in contexts the facts do not cover).
 final class BoundsCheckElimination implements Pass {
     @Override
     public String name() {
@@ -39,6 +41,12 @@ final class BoundsCheckElimination implements Pass {
     public void run(Module module, PassContext context) {
         ContextKind kind = context.programContext();
         if (kind == null || context.helpers() == null || module.entry() == null) return;
+        if (callsIndirectly(module)) {
+            // The verifier's calling contexts do not include a function entered through `callx`
+            // with the caller's registers, so its facts there may not hold on every path.
+            context.count("bce.callx", 1);
+            return;
+        }
         List<MapDef> maps = context.maps() != null ? context.maps() : mapsOf(module);
         if (maps == null) return;
         Mode mode = kind == ContextKind.RAW ? Mode.TRUSTED : Mode.STRICT;
@@ -67,6 +75,15 @@ final class BoundsCheckElimination implements Pass {
             }
         }
         context.count("bce.folded", folded);
+    }
+
+    private static boolean callsIndirectly(Module module) {
+        for (Function f : module.functions()) {
+            for (Block b : f.blocks()) {
+                for (Inst i : b.instructions()) if (i.op() instanceof CallIndirect) return true;
+            }
+        }
+        return false;
     }
 
     /// The maps of the module's declarations, or null when one has no shape.
