@@ -23,7 +23,6 @@ import dev.ebpfc.frontend.insn.Cond;
 import dev.ebpfc.frontend.insn.Size;
 import dev.ebpfc.frontend.insn.Width;
 import dev.ebpfc.ir.BinaryOp;
-import dev.ebpfc.ir.UnaryOp;
 
 import java.util.List;
 
@@ -118,7 +117,9 @@ final class Riscv64EmitOps {
             }
             case MOp.StoreImm(Size size, int offset, long imm) -> {
                 Riscv64Reg base = e.use(o.get(0), T1);
-                Riscv64Reg v = e.constant(size == Size.DW ? imm : imm << (64 - 8 * size.bytes) >> (64 - 8 * size.bytes), T2);
+                // Only the stored bytes matter: their sign-extension is the shortest to build.
+                int unused = 64 - 8 * size.bytes;
+                Riscv64Reg v = e.constant(imm << unused >> unused, T2);
                 Mem m = mem(base, offset, T3);
                 e.store(storeOp(size), v, m.base(), m.offset());
             }
