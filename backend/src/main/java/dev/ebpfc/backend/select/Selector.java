@@ -376,8 +376,9 @@ public final class Selector {
         return w32 || k == (int) (long) k ? k : null;
     }
 
-    /// Removes constant and pool loads whose result nothing reads (constants used only as
-    /// immediates), repeating until none is left.
+    /// Removes constant and pool loads and copies whose result nothing reads (constants used only
+    /// as immediates; the frame pointer of a function that never uses it, an unused call result),
+    /// repeating until none is left.
     private void dropUnusedDefinitions() {
         boolean changed = true;
         while (changed) {
@@ -394,8 +395,7 @@ public final class Selector {
                 }
             }
             for (MachineBlock b : mf.blocks()) {
-                changed |= b.insts().removeIf(i -> (i.op() instanceof MOp.Imm || i.op() instanceof MOp.PoolLoad
-                        || (i.isMove() && i.operands().get(1).reg() instanceof Reg.VReg))
+                changed |= b.insts().removeIf(i -> (i.op() instanceof MOp.Imm || i.op() instanceof MOp.PoolLoad || i.isMove())
                         && i.operands().getFirst().reg() instanceof Reg.VReg d && !used.contains(d.id()));
             }
         }
