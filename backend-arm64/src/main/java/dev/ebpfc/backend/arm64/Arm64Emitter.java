@@ -17,6 +17,7 @@ import dev.ebpfc.backend.RuntimeEntry;
 import dev.ebpfc.backend.RuntimeError;
 import dev.ebpfc.backend.arm64.Arm64Insn.MemOp;
 import dev.ebpfc.backend.mir.MachineBlock;
+import dev.ebpfc.backend.mir.MachineFunction;
 import dev.ebpfc.backend.mir.MachineInst;
 import dev.ebpfc.backend.mir.Reg;
 import dev.ebpfc.backend.regalloc.Allocation;
@@ -66,8 +67,13 @@ final class Arm64Emitter {
     private final List<Runnable> stubs = new ArrayList<>();
     /// Offset of the depth limit from the anchor (a slot of the entry stub's frame).
     private int limitOffset;
+    /// Start and end label and slot of each memory access and call out, in code order
+    /// ([CompiledProgram#slotRanges]).
+    private final List<Label> rangeLabels = new ArrayList<>();
+    private final List<Integer> rangeSlots = new ArrayList<>();
 
     // The function being emitted.
+    private MachineFunction mf;
     private Allocation alloc;
     private Arm64Frame frame;
     private Label[] blockLabels;
@@ -105,8 +111,14 @@ final class Arm64Emitter {
             int slot = functions.get(i).slot();
             if (slot >= 0 && slot < slotOffsets.length) slotOffsets[slot] = functionOffsets[i];
         }
+        int[] ranges = new int[3 * rangeSlots.size()];
+        for (int i = 0; i < rangeSlots.size(); i++) {
+            ranges[3 * i] = rangeLabels.get(2 * i).offset();
+            ranges[3 * i + 1] = rangeLabels.get(2 * i + 1).offset();
+            ranges[3 * i + 2] = rangeSlots.get(i);
+        }
         return new CompiledProgram("arm64", assembled.code(), 0, unwind.offset(), functionOffsets, slotOffsets,
-                assembled.poolOffset(), assembled.pool(), assembled.listing());
+                assembled.poolOffset(), assembled.pool(), assembled.listing(), ranges);
     }
 
     // ---- entry stub --------------------------------------------------------------------------
@@ -154,6 +166,7 @@ final class Arm64Emitter {
 
     private void function(int index) {
         SelectedFunction f = functions.get(index);
+        mf = f.machine();
         alloc = f.allocation();
         boolean callsOut = callsOut(f);
         List<Arm64Reg> saved = new ArrayList<>();
@@ -178,10 +191,28 @@ final class Arm64Emitter {
             asm.bind(blockLabels[b.id()]);
             for (MachineInst inst : b.insts()) {
                 if (options.listing()) asm.note("    " + describe(inst));
-                instruction(inst, b);
+                int slot = mf.slotOf(inst);
+                if (slot >= 0 && mayStop(inst.op())) {
+                    // A fault or a helper's stop here is reported at this slot.
+                    Label start = asm.label("slot" + slot), end = asm.label("slot" + slot + ".end");
+                    asm.bind(start);
+                    instruction(inst, b);
+                    asm.bind(end);
+                    rangeLabels.add(start);
+                    rangeLabels.add(end);
+                    rangeSlots.add(slot);
+                } else {
+                    instruction(inst, b);
+                }
             }
         }
         for (int i = 0; i < trampolines.size(); i++) trampolines.get(i).run();
+    }
+
+    /// Operations at which a run may stop: memory accesses (faults) and calls out (helpers).
+    private static boolean mayStop(Object op) {
+        return op instanceof MOp.Load || op instanceof MOp.Store || op instanceof MOp.StoreImm || op instanceof MOp.Atomic
+                || op instanceof MOp.CmpXchg || op instanceof MOp.CallOut;
     }
 
     private String locations(List<Reg.VReg> regs) {
