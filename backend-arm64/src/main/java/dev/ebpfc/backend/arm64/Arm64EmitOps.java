@@ -28,6 +28,7 @@ import dev.ebpfc.frontend.insn.Width;
 import dev.ebpfc.ir.BinaryOp;
 
 import java.util.List;
+import java.util.Set;
 
 /// The A64 instructions of each non-control [MOp] of one allocated -O2 function, and the
 /// compares of its conditional branches.
@@ -51,19 +52,31 @@ final class Arm64EmitOps {
     private final Allocation alloc;
     private final Arm64Frame frame;
     private final boolean lse;
+    /// Virtual registers holding the frame pointer, which x23 also holds (empty when it does not).
+    private final Set<Integer> framePointer;
 
-    Arm64EmitOps(Arm64Assembler asm, Allocation alloc, Arm64Frame frame, boolean lse) {
+    Arm64EmitOps(Arm64Assembler asm, Allocation alloc, Arm64Frame frame, boolean lse, Set<Integer> framePointer) {
         this.asm = asm;
         this.alloc = alloc;
         this.frame = frame;
         this.lse = lse;
+        this.framePointer = framePointer;
+    }
+
+    /// Where `r` is read from: its location, or x23 for a spilled copy of the frame pointer.
+    private Location source(Reg r) {
+        Location l = alloc.of(r);
+        if (l instanceof Location.InSlot && r instanceof Reg.VReg v && framePointer.contains(v.id())) {
+            return new Location.InReg(Arm64Machine.FRAME_POINTER.number());
+        }
+        return l;
     }
 
     // ---- operands ----------------------------------------------------------------------------
 
     /// The register holding `r`: its own, or `scratch` loaded from its spill slot.
     Arm64Reg use(Reg r, Arm64Reg scratch) {
-        return switch (alloc.of(r)) {
+        return switch (source(r)) {
             case Location.InReg(int n) -> Arm64Reg.general(n);
             case Location.InSlot(int s) -> {
                 slotAccess(MemOp.LDR_X, scratch, s);
@@ -124,7 +137,7 @@ final class Arm64EmitOps {
     void emit(MOp op, MachineInst inst) {
         List<Operand> o = inst.operands();
         switch (op) {
-            case MOp.Move m -> move(alloc.of(o.get(0).reg()), alloc.of(o.get(1).reg()), R10);
+            case MOp.Move m -> move(alloc.of(o.get(0).reg()), source(o.get(1).reg()), R10);
             case MOp.Imm(long value) -> result(inst, d -> asm.materialize(d, value, (value >>> 32) == 0 ? OpSize.W : OpSize.X));
             case MOp.Alu(BinaryOp bop, boolean w32) -> {
                 Arm64Reg a = use(inst, 1), b = use(inst, 2);

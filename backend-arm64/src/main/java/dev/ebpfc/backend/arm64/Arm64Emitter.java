@@ -25,14 +25,17 @@ import dev.ebpfc.backend.regalloc.Location;
 import dev.ebpfc.backend.regalloc.ParallelCopy;
 import dev.ebpfc.backend.select.MOp;
 import dev.ebpfc.backend.select.SelectedFunction;
+import dev.ebpfc.backend.select.TargetMachine;
 import dev.ebpfc.frontend.object.ProgramDef;
 import dev.ebpfc.runtime.memory.MemoryLayout;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /// The ARM64 -O2 code of a whole program from its allocated machine functions (the layout of
@@ -129,7 +132,7 @@ final class Arm64Emitter {
         TreeSet<Integer> saved = new TreeSet<>();
         for (SelectedFunction f : functions) {
             saved.addAll(f.allocation().usedCalleeSaved());
-            if (callsOut(f)) saved.add(Arm64Machine.FRAME_POINTER.number());
+            if (framePointerInX23(f)) saved.add(Arm64Machine.FRAME_POINTER.number());
         }
         saved.add(ANCHOR.number());
         List<Arm64Reg> regs = new ArrayList<>();
@@ -144,6 +147,36 @@ final class Arm64Emitter {
         asm.emit(Arm64Insn.mov(OpSize.X, R5, R2));
         asm.bl(functionLabels[0]);
         return stub;
+    }
+
+    /// The virtual registers that hold the function's frame pointer: the copy of x5 in block 0 and
+    /// copies of copies (SSA: each is defined once).
+    private static Set<Integer> framePointerCopies(SelectedFunction f) {
+        Set<Integer> out = new HashSet<>();
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (MachineBlock b : f.machine().blocks()) {
+                for (MachineInst i : b.insts()) {
+                    if (!i.isMove() || !(i.operands().get(0).reg() instanceof Reg.VReg d) || out.contains(d.id())) continue;
+                    Reg src = i.operands().get(1).reg();
+                    boolean copy = b.id() == 0 && src instanceof Reg.PReg(int n) && n == TargetMachine.FRAME_POINTER_ARG
+                            || src instanceof Reg.VReg v && out.contains(v.id());
+                    if (copy) changed |= out.add(d.id());
+                }
+            }
+        }
+        return out;
+    }
+
+    /// Whether the function keeps its frame pointer in x23: when it calls out (engines read it
+    /// there) or when the allocator spilled a copy of it (x23 then stands in for the reloads).
+    private static boolean framePointerInX23(SelectedFunction f) {
+        if (callsOut(f)) return true;
+        for (int v : framePointerCopies(f)) {
+            if (f.allocation().of(Reg.v(v)) instanceof Location.InSlot) return true;
+        }
+        return false;
     }
 
     private static boolean callsOut(SelectedFunction f) {
@@ -168,10 +201,10 @@ final class Arm64Emitter {
         SelectedFunction f = functions.get(index);
         mf = f.machine();
         alloc = f.allocation();
-        boolean callsOut = callsOut(f);
+        boolean inX23 = framePointerInX23(f);
         List<Arm64Reg> saved = new ArrayList<>();
         for (int r : alloc.usedCalleeSaved()) saved.add(Arm64Reg.general(r));
-        if (callsOut) saved.add(Arm64Machine.FRAME_POINTER);
+        if (inX23) saved.add(Arm64Machine.FRAME_POINTER);
         frame = Arm64Frame.of(calls(f), saved, alloc.slotCount());
         List<MachineBlock> blocks = f.machine().blocks();
         blockLabels = new Label[blocks.size()];
@@ -179,13 +212,13 @@ final class Arm64Emitter {
         sharedEpilogue = asm.label(f.name() + ".epilogue");
         epilogueBound = false;
         trampolines.clear();
-        ops = new Arm64EmitOps(asm, alloc, frame, options.lse());
+        ops = new Arm64EmitOps(asm, alloc, frame, options.lse(), inX23 ? framePointerCopies(f) : Set.of());
 
         if (options.listing()) asm.note("function " + f.name() + " (slot " + f.slot() + ")");
         asm.bind(functionLabels[index]);
         frame.prologue(asm, IP0);
         // Engines read BPF r10 in x23 at a helper call (see Arm64Machine).
-        if (callsOut) asm.emit(Arm64Insn.mov(OpSize.X, Arm64Machine.FRAME_POINTER, R5));
+        if (inX23) asm.emit(Arm64Insn.mov(OpSize.X, Arm64Machine.FRAME_POINTER, R5));
         for (MachineBlock b : blocks) {
             if (options.listing()) asm.note("mblock" + b.id() + (b.params().isEmpty() ? "" : " " + locations(b.params())));
             asm.bind(blockLabels[b.id()]);
