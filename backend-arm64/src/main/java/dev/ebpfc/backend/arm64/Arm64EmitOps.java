@@ -15,6 +15,8 @@ import dev.ebpfc.backend.arm64.Arm64Insn.LogicOp;
 import dev.ebpfc.backend.arm64.Arm64Insn.MemOp;
 import dev.ebpfc.backend.arm64.Arm64Insn.Shift;
 import dev.ebpfc.backend.arm64.Arm64Insn.TwoSourceOp;
+import dev.ebpfc.backend.mir.MachineBlock;
+import dev.ebpfc.backend.mir.MachineFunction;
 import dev.ebpfc.backend.mir.MachineInst;
 import dev.ebpfc.backend.mir.Operand;
 import dev.ebpfc.backend.mir.Reg;
@@ -54,13 +56,62 @@ final class Arm64EmitOps {
     private final boolean lse;
     /// Virtual registers holding the frame pointer, which x23 also holds (empty when it does not).
     private final Set<Integer> framePointer;
+    /// Per virtual register, how many low bits may be non-zero (64 when unknown).
+    private final int[] width;
 
-    Arm64EmitOps(Arm64Assembler asm, Allocation alloc, Arm64Frame frame, boolean lse, Set<Integer> framePointer) {
+    Arm64EmitOps(Arm64Assembler asm, MachineFunction f, Allocation alloc, Arm64Frame frame, boolean lse, Set<Integer> framePointer) {
         this.asm = asm;
         this.alloc = alloc;
         this.frame = frame;
         this.lse = lse;
         this.framePointer = framePointer;
+        this.width = widths(f);
+    }
+
+    /// How many low bits of each virtual register's value may be non-zero, from its one
+    /// definition (SSA): a zero- or sign-extension whose operand already has that form in the
+    /// same register is then no instruction at all (`ldrb` then `uxtb`, a W operation then the
+    /// truncation of its result).
+    static int[] widths(MachineFunction f) {
+        int[] w = new int[f.vregCount()];
+        java.util.Arrays.fill(w, 64);
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (MachineBlock b : f.blocks()) {
+                for (MachineInst i : b.insts()) {
+                    if (i.operands().isEmpty() || !(i.operands().getFirst().reg() instanceof Reg.VReg d)
+                            || i.operands().getFirst().role() != Operand.Role.DEF) continue;
+                    int bits = switch ((MOp) i.op()) {
+                        case MOp.Move m -> i.operands().get(1).reg() instanceof Reg.VReg s ? w[s.id()] : 64;
+                        case MOp.Imm(long v) -> 64 - Long.numberOfLeadingZeros(v);
+                        case MOp.Alu(var op, boolean w32) -> w32 ? 32 : 64;
+                        case MOp.AluImm(var op, boolean w32, long imm) ->
+                                op == BinaryOp.AND && (w32 || imm >= 0) ? Math.min(w32 ? 32 : 64, 64 - Long.numberOfLeadingZeros(w32 ? imm & 0xffff_ffffL : imm)) : w32 ? 32 : 64;
+                        case MOp.Un(var op, boolean w32) -> w32 ? 32 : 64;
+                        case MOp.Ext(boolean signed, int from, boolean to32) -> !signed ? from : to32 ? 32 : 64;
+                        case MOp.Trunc t -> 32;
+                        case MOp.Swap(int bits1) -> bits1;
+                        case MOp.SetCond c -> 1;
+                        case MOp.SetCondImm c -> 1;
+                        case MOp.Load(Size size, boolean signed, int offset) -> signed ? 64 : 8 * size.bytes;
+                        case MOp.Atomic a -> a.size() == Size.DW ? 64 : 32;
+                        case MOp.CmpXchg x -> x.size() == Size.DW ? 64 : 32;
+                        default -> 64;
+                    };
+                    if (bits != w[d.id()]) {
+                        w[d.id()] = bits;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        return w;
+    }
+
+    /// Whether `d` already holds `a` zero-extended from at most `bits` bits (no instruction needed).
+    private boolean alreadyExtended(Reg dst, Reg src, int bits) {
+        return src instanceof Reg.VReg v && width[v.id()] <= bits && alloc.of(dst).equals(alloc.of(src));
     }
 
     /// Where `r` is read from: its location, or x23 for a spilled copy of the frame pointer.
@@ -157,10 +208,13 @@ final class Arm64EmitOps {
                 }));
             }
             case MOp.Ext(boolean signed, int from, boolean to32) -> {
+                // Zero-extending (or "sign-extending" 32 bits to 32) what already has that form.
+                if ((!signed || (from == 32 && to32)) && alreadyExtended(o.get(0).reg(), o.get(1).reg(), from)) return;
                 Arm64Reg a = use(inst, 1);
                 result(inst, d -> extend(signed, from, to32, d, a));
             }
             case MOp.Trunc t -> {
+                if (alreadyExtended(o.get(0).reg(), o.get(1).reg(), 32)) return;
                 Arm64Reg a = use(inst, 1);
                 result(inst, d -> asm.emit(Arm64Insn.mov(OpSize.W, d, a)));
             }

@@ -212,7 +212,7 @@ final class Arm64Emitter {
         sharedEpilogue = asm.label(f.name() + ".epilogue");
         epilogueBound = false;
         trampolines.clear();
-        ops = new Arm64EmitOps(asm, alloc, frame, options.lse(), inX23 ? framePointerCopies(f) : Set.of());
+        ops = new Arm64EmitOps(asm, mf, alloc, frame, options.lse(), inX23 ? framePointerCopies(f) : Set.of());
 
         if (options.listing()) asm.note("function " + f.name() + " (slot " + f.slot() + ")");
         asm.bind(functionLabels[index]);
