@@ -184,7 +184,8 @@ final class Arm64EmitOps {
 
     // ---- operations --------------------------------------------------------------------------
 
-    /// Every [MOp] except the terminators, calls and depth checks, which [Arm64Emitter] lays out.
+    /// Every [MOp] except the terminators, parameters, calls (but [MOp.CallAddress]) and depth
+    /// checks, which [Arm64Emitter] lays out.
     void emit(MOp op, MachineInst inst) {
         List<Operand> o = inst.operands();
         switch (op) {
@@ -265,8 +266,7 @@ final class Arm64EmitOps {
                 Arm64Reg target = use(inst.operands().get(1).reg(), IP0);
                 asm.emit(new Arm64Insn.BranchReg(Arm64Insn.BranchRegOp.BLR, target));
             }
-            case MOp.Params p -> {
-            }
+            case MOp.Params p -> throw new IllegalStateException("laid out by the emitter: " + op);
             case MOp.CallOut c -> throw new IllegalStateException("laid out by the emitter: " + op);
             case MOp.CallLocal c -> throw new IllegalStateException("laid out by the emitter: " + op);
             case MOp.CheckDepth c -> throw new IllegalStateException("laid out by the emitter: " + op);

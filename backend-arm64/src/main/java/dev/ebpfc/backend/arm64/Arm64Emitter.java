@@ -280,7 +280,26 @@ final class Arm64Emitter {
                 if (options.listing()) asm.note("    call " + c.entry() + (c.slot() >= 0 ? " (slot " + c.slot() + ")" : ""));
                 asm.poolCall(c.entry());
             }
-            default -> ops.emit(op, inst);
+            case MOp.Move m -> ops.emit(op, inst);
+            case MOp.Imm i -> ops.emit(op, inst);
+            case MOp.Alu a -> ops.emit(op, inst);
+            case MOp.AluImm a -> ops.emit(op, inst);
+            case MOp.Un u -> ops.emit(op, inst);
+            case MOp.Ext e -> ops.emit(op, inst);
+            case MOp.Trunc t -> ops.emit(op, inst);
+            case MOp.Swap s -> ops.emit(op, inst);
+            case MOp.SetCond s -> ops.emit(op, inst);
+            case MOp.SetCondImm s -> ops.emit(op, inst);
+            case MOp.Select s -> ops.emit(op, inst);
+            case MOp.Load l -> ops.emit(op, inst);
+            case MOp.Store st -> ops.emit(op, inst);
+            case MOp.StoreImm st -> ops.emit(op, inst);
+            case MOp.Atomic a -> ops.emit(op, inst);
+            case MOp.CmpXchg x -> ops.emit(op, inst);
+            case MOp.PoolLoad pl -> ops.emit(op, inst);
+            case MOp.CallAddress c -> ops.emit(op, inst);
+            case MOp.Params p -> {
+            }
         }
     }
 

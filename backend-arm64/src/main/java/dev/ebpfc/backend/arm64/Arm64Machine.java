@@ -21,7 +21,7 @@ import java.util.Set;
 /// | x19–x22, x25–x28 | allocatable, callee-saved (when no caller-saved register is free for the whole interval, e.g. across calls) | each function saves those it uses; the entry stub saves the union, so the unwind path restores them from any depth |
 /// | x9–x13 | scratch, never allocated | x9 first: it breaks cycles of edge copies; x10 the second scratch of slot-to-slot copies; x10–x12 reload spilled operands, x9 takes a spilled result, x13 takes immediates that do not encode |
 /// | x16, x17 | scratch (IP0/IP1) | the target of every `blr` to the pool and far pool loads; LL/SC new value and status |
-/// | x23 | never allocated | the current function's BPF frame pointer, set in the prologue of functions that call out: engines read BPF r10 there at a helper call to know the call depth (`EmulatedEngine`, as at -O0) |
+/// | x23 | never allocated | the current function's BPF frame pointer, set in the prologue of functions that call out (engines read BPF r10 there at a helper call to know the call depth: `EmulatedEngine`, as at -O0) or whose copies of it were spilled (x23 stands in for their reloads) |
 /// | x24 | never allocated | the anchor: sp of the entry stub; the depth limit at `[x24]`; the unwind path's `mov sp, x24` |
 /// | x18 | never touched | the platform register |
 /// | x29, x30 | frame record | functions that call anything save them (`stp x29, x30, [sp, #-N]!`) |
