@@ -5,6 +5,7 @@ import dev.ebpfc.ir.Block;
 import dev.ebpfc.ir.Function;
 import dev.ebpfc.ir.Inst;
 import dev.ebpfc.ir.Instruction.Branch;
+import dev.ebpfc.ir.Instruction.CallIndirect;
 import dev.ebpfc.ir.Instruction.Jump;
 import dev.ebpfc.ir.MapDecl;
 import dev.ebpfc.ir.Module;
@@ -28,7 +29,9 @@ import java.util.List;
 /// NULL. The blocks left unreachable are for DCE and `simplify-cfg` to remove.
 ///
 /// Nothing changes when the verifier rejects the module (its facts then prove nothing), when it
-/// fails, or when the context kind, helper numbering or map shapes are unknown.
+/// fails, when the context kind, helper numbering or map shapes are unknown, or when the module
+/// has a `call_indirect`: the verifier does not follow indirect calls, so the calling contexts
+/// of the functions they reach (directly or through their callees) are missing from its facts.
 final class BoundsCheckElimination implements Pass {
     @Override
     public String name() {
@@ -39,6 +42,10 @@ final class BoundsCheckElimination implements Pass {
     public void run(Module module, PassContext context) {
         ContextKind kind = context.programContext();
         if (kind == null || context.helpers() == null || module.entry() == null) return;
+        if (hasIndirectCall(module)) {
+            context.count("bce.callx", 1);
+            return;
+        }
         List<MapDef> maps = context.maps() != null ? context.maps() : mapsOf(module);
         if (maps == null) return;
         Mode mode = kind == ContextKind.RAW ? Mode.TRUSTED : Mode.STRICT;
@@ -67,6 +74,15 @@ final class BoundsCheckElimination implements Pass {
             }
         }
         context.count("bce.folded", folded);
+    }
+
+    private static boolean hasIndirectCall(Module module) {
+        for (Function f : module.functions()) {
+            for (Block b : f.blocks()) {
+                for (Inst i : b.instructions()) if (i.op() instanceof CallIndirect) return true;
+            }
+        }
+        return false;
     }
 
     /// The maps of the module's declarations, or null when one has no shape.
