@@ -69,16 +69,26 @@ final class Arm64EmitOps {
     }
 
     /// How many low bits of each virtual register's value may be non-zero, from its one
-    /// definition (SSA): a zero- or sign-extension whose operand already has that form in the
+    /// definition (SSA; a block parameter: the widest of its edge arguments): a zero- or sign-extension whose operand already has that form in the
     /// same register is then no instruction at all (`ldrb` then `uxtb`, a W operation then the
     /// truncation of its result).
     static int[] widths(MachineFunction f) {
+        // From 0 up (block parameters join their edge arguments; loops reach a fixpoint).
         int[] w = new int[f.vregCount()];
-        java.util.Arrays.fill(w, 64);
         boolean changed = true;
         while (changed) {
             changed = false;
             for (MachineBlock b : f.blocks()) {
+                for (MachineBlock.Edge e : b.succs()) {
+                    List<Reg.VReg> params = f.block(e.target()).params();
+                    for (int k = 0; k < params.size(); k++) {
+                        int bits = e.args().get(k) instanceof Reg.VReg a ? w[a.id()] : 64;
+                        if (bits > w[params.get(k).id()]) {
+                            w[params.get(k).id()] = bits;
+                            changed = true;
+                        }
+                    }
+                }
                 for (MachineInst i : b.insts()) {
                     if (i.operands().isEmpty() || !(i.operands().getFirst().reg() instanceof Reg.VReg d)
                             || i.operands().getFirst().role() != Operand.Role.DEF) continue;
@@ -99,7 +109,7 @@ final class Arm64EmitOps {
                         case MOp.CmpXchg x -> x.size() == Size.DW ? 64 : 32;
                         default -> 64;
                     };
-                    if (bits != w[d.id()]) {
+                    if (bits > w[d.id()]) {
                         w[d.id()] = bits;
                         changed = true;
                     }

@@ -48,16 +48,17 @@ import java.util.TreeSet;
 /// unwind:    sp = x24; restore; ret       (function 0 returns here; x0 is its result)
 /// function:  prologue (Arm64Frame: frame record if it calls, used callee-saved registers, spill
 ///            slots; x23 = x5 if it calls out), blocks in layout order, trampolines of its
-///            conditional edges, each `Return` an epilogue (shared when it is long)
+///            conditional edges, each `Return` an epilogue (shared when it is long); function 0,
+///            when nothing but the stub enters it, saves nothing and returns with `b unwind`
 /// stubs:     call-depth errors
 /// pool
 /// ```
 ///
 /// Edges: the allocator's sequentialised copies go on the edge. A jump to the next block in
-/// layout is omitted; a conditional branch whose one edge has copies branches on the other
-/// condition and does the copies inline on the fall-through path; when both have copies, the
-/// taken edge's go to an out-of-line trampoline after the function. The operations themselves are
-/// [Arm64EmitOps]'s.
+/// layout is omitted. A conditional branch whose edge with copies is not the next block branches
+/// to an out-of-line trampoline after the function (copies, `b target`; shared by edges with the
+/// same copies to the same block) and falls through to the other; otherwise the copies go inline
+/// on the fall-through path. The operations themselves are [Arm64EmitOps]'s.
 final class Arm64Emitter {
     private final ProgramDef def;
     private final List<SelectedFunction> functions;
@@ -82,7 +83,10 @@ final class Arm64Emitter {
     private Label[] blockLabels;
     private Label sharedEpilogue;
     private boolean epilogueBound;
+    /// The function is function 0, entered only from the entry stub: `Return` is `b unwind`.
+    private boolean exitsThroughUnwind;
     private final List<Runnable> trampolines = new ArrayList<>();
+    private final Map<Trampoline, Label> trampolineLabels = new HashMap<>();
     private Arm64EmitOps ops;
 
     Arm64Emitter(ProgramDef def, List<SelectedFunction> functions, CompileOptions options) {
@@ -179,6 +183,19 @@ final class Arm64Emitter {
         return false;
     }
 
+    /// No local call targets function 0 and no `callx` could reach it (a code address is any
+    /// value there): only the entry stub enters it.
+    private boolean onlyTheStubCallsFunction0() {
+        for (SelectedFunction f : functions) {
+            for (MachineBlock b : f.machine().blocks()) {
+                for (MachineInst i : b.insts()) {
+                    if (i.op() instanceof MOp.CallAddress || i.op() instanceof MOp.CallLocal c && c.function() == 0) return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private static boolean callsOut(SelectedFunction f) {
         for (MachineBlock b : f.machine().blocks()) {
             for (MachineInst i : b.insts()) if (i.op() instanceof MOp.CallOut) return true;
@@ -202,16 +219,22 @@ final class Arm64Emitter {
         mf = f.machine();
         alloc = f.allocation();
         boolean inX23 = framePointerInX23(f);
+        // Function 0 entered only from the entry stub returns through the unwind path, which
+        // restores everything the stub saved: it saves nothing itself, not even x30.
+        exitsThroughUnwind = index == 0 && onlyTheStubCallsFunction0();
         List<Arm64Reg> saved = new ArrayList<>();
-        for (int r : alloc.usedCalleeSaved()) saved.add(Arm64Reg.general(r));
-        if (inX23) saved.add(Arm64Machine.FRAME_POINTER);
-        frame = Arm64Frame.of(calls(f), saved, alloc.slotCount());
+        if (!exitsThroughUnwind) {
+            for (int r : alloc.usedCalleeSaved()) saved.add(Arm64Reg.general(r));
+            if (inX23) saved.add(Arm64Machine.FRAME_POINTER);
+        }
+        frame = Arm64Frame.of(calls(f) && !exitsThroughUnwind, saved, alloc.slotCount());
         List<MachineBlock> blocks = f.machine().blocks();
         blockLabels = new Label[blocks.size()];
         for (int i = 0; i < blocks.size(); i++) blockLabels[i] = asm.label(f.name() + ".mblock" + i);
         sharedEpilogue = asm.label(f.name() + ".epilogue");
         epilogueBound = false;
         trampolines.clear();
+        trampolineLabels.clear();
         ops = new Arm64EmitOps(asm, mf, alloc, frame, options.lse(), inX23 ? framePointerCopies(f) : Set.of());
 
         if (options.listing()) asm.note("function " + f.name() + " (slot " + f.slot() + ")");
@@ -269,8 +292,15 @@ final class Arm64Emitter {
             case MOp.Branch br -> conditional(ops.compare(br, inst), b);
             case MOp.BranchImm br -> conditional(ops.compareImm(br, inst), b);
             case MOp.Jump j -> {
-                edgeMoves(alloc.edgeMoves(b, 0));
-                jumpTo(b.succs().getFirst().target(), b);
+                List<ParallelCopy.Move> moves = alloc.edgeMoves(b, 0);
+                int target = b.succs().getFirst().target();
+                Label shared = trampolineLabels.get(new Trampoline(moves, target));
+                if (!moves.isEmpty() && shared != null && target != b.id() + 1) {
+                    asm.b(shared); // the same copies to the same block exist out of line already
+                } else {
+                    edgeMoves(moves);
+                    jumpTo(target, b);
+                }
             }
             case MOp.Return r -> ret();
             case MOp.Trap t -> trap(t.error(), t.slot(), t.detail());
@@ -319,6 +349,10 @@ final class Arm64Emitter {
                 branch(test, blockLabels[t0]);
                 jumpTo(t1, b);
             }
+        } else if (m0.isEmpty() && t0 == next) {
+            branch(test.invert(), trampoline(m1, t1));
+        } else if (m1.isEmpty() && t1 == next) {
+            branch(test, trampoline(m0, t0));
         } else if (m0.isEmpty()) {
             branch(test, blockLabels[t0]);
             edgeMoves(m1);
@@ -328,17 +362,28 @@ final class Arm64Emitter {
             edgeMoves(m0);
             jumpTo(t0, b);
         } else {
-            Label trampoline = asm.label("mblock" + b.id() + ".edge0");
-            branch(test, trampoline);
+            branch(test, trampoline(m0, t0));
             edgeMoves(m1);
             jumpTo(t1, b);
-            trampolines.add(() -> {
-                if (options.listing()) asm.note("mblock" + b.id() + " -> mblock" + t0);
-                asm.bind(trampoline);
-                edgeMoves(m0);
-                asm.b(blockLabels[t0]);
-            });
         }
+    }
+
+    /// The out-of-line copies of an edge then `b target`, emitted after the function; edges with
+    /// the same copies to the same block share one.
+    private Label trampoline(List<ParallelCopy.Move> moves, int target) {
+        return trampolineLabels.computeIfAbsent(new Trampoline(moves, target), k -> {
+            Label l = asm.label("mblock" + target + ".in" + trampolineLabels.size());
+            trampolines.add(() -> {
+                if (options.listing()) asm.note("-> mblock" + target + " " + moves);
+                asm.bind(l);
+                edgeMoves(moves);
+                asm.b(blockLabels[target]);
+            });
+            return l;
+        });
+    }
+
+    private record Trampoline(List<ParallelCopy.Move> moves, int target) {
     }
 
     private void branch(Arm64EmitOps.Test test, Label target) {
@@ -362,6 +407,10 @@ final class Arm64Emitter {
 
     /// The epilogue and `ret`; a long epilogue is emitted once and later returns branch to it.
     private void ret() {
+        if (exitsThroughUnwind) {
+            asm.b(unwind);
+            return;
+        }
         if (frame.epilogueLength() > 2) {
             if (epilogueBound) {
                 asm.b(sharedEpilogue);
