@@ -101,6 +101,39 @@ class Arm64O2ListingTest {
         assertTrue(listing.matches("(?s).*str x9, \\[sp, #\\d+\\].*"), "results computed in x9 and stored:\n" + listing);
     }
 
+    /// Beyond `stp`'s pre-index reach (504 bytes) the frame is allocated with `sub sp` and the
+    /// registers stored at offsets; small frames use one pre-indexed `stp`.
+    @Test
+    void framesSmallAndLarge() {
+        Arm64Assembler asm = new Arm64Assembler();
+        Arm64Frame large = Arm64Frame.of(true, List.of(Arm64Reg.R19, Arm64Reg.R20, Arm64Reg.R21), 100);
+        assertEquals(848, large.size());
+        assertEquals(40, large.slotOffset(0));
+        large.prologue(asm, Arm64Reg.R16);
+        large.epilogue(asm, Arm64Reg.R16);
+        Arm64Frame small = Arm64Frame.of(true, List.of(Arm64Reg.R19), 1);
+        small.prologue(asm, Arm64Reg.R16);
+        small.epilogue(asm, Arm64Reg.R16);
+        StringBuilder text = new StringBuilder();
+        for (String line : asm.assemble(true).listing().split("\n")) text.append(line.substring(line.lastIndexOf("  ") + 2)).append('\n');
+        assertEquals("""
+                sub sp, sp, #0x350
+                stp x29, x30, [sp]
+                stp x19, x20, [sp, #16]
+                str x21, [sp, #32]
+                mov x29, sp
+                ldp x29, x30, [sp]
+                ldp x19, x20, [sp, #16]
+                ldr x21, [sp, #32]
+                add sp, sp, #0x350
+                stp x29, x30, [sp, #-32]!
+                str x19, [sp, #16]
+                mov x29, sp
+                ldr x19, [sp, #16]
+                ldp x29, x30, [sp], #32
+                """, text.toString());
+    }
+
     @Test
     void listingsMatchObjdumpOnEveryConformanceProgram() throws Exception {
         Path tests = Path.of(System.getProperty("ebpfc.conformance.dir"), "tests");
