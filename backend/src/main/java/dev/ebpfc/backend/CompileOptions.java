@@ -2,6 +2,8 @@ package dev.ebpfc.backend;
 
 import dev.ebpfc.runtime.memory.MemoryLayout;
 
+import java.util.Set;
+
 /// How to compile: the optimisation level, the distance between the stack frames of consecutive
 /// call depths, and ISA feature flags. Later flags (constant blinding, for example) join this
 /// record.
@@ -17,7 +19,12 @@ import dev.ebpfc.runtime.memory.MemoryLayout;
 /// `listing`: whether [CompiledProgram#listing] is produced (the default). Engines that only run
 /// the code switch it off: printing the listing costs more than compiling. Every target honours
 /// it; without it the listing is empty. The code is the same either way.
-public record CompileOptions(Level level, long frameStride, boolean lse, boolean listing) {
+///
+/// `features`: ISA extensions beyond the target's baseline that the code may use, by their
+/// lower-case names (riscv64: `zba`, `zbb`; see [Target#features]). Empty by default: baseline
+/// code runs on every core of the ISA. [Target#features] lists the names a target accepts; the
+/// CLI refuses others.
+public record CompileOptions(Level level, long frameStride, boolean lse, boolean listing, Set<String> features) {
     public enum Level {
         /// Direct per-instruction translation with a fixed register map.
         O0,
@@ -32,6 +39,12 @@ public record CompileOptions(Level level, long frameStride, boolean lse, boolean
         if (frameStride <= 0 || frameStride > Integer.MAX_VALUE || frameStride % 16 != 0) {
             throw new IllegalArgumentException("frame stride " + frameStride + " must be a positive multiple of 16 below 2^31");
         }
+        features = features == null ? Set.of() : Set.copyOf(features);
+    }
+
+    /// Baseline instructions only (no [#features]).
+    public CompileOptions(Level level, long frameStride, boolean lse, boolean listing) {
+        this(level, frameStride, lse, listing, Set.of());
     }
 
     /// Without ISA feature flags (baseline instructions only), with a listing.
@@ -46,11 +59,16 @@ public record CompileOptions(Level level, long frameStride, boolean lse, boolean
 
     /// The same options with FEAT_LSE atomics on ARM64 switched on or off.
     public CompileOptions withLse(boolean lse) {
-        return new CompileOptions(level, frameStride, lse, listing);
+        return new CompileOptions(level, frameStride, lse, listing, features);
     }
 
     /// The same options with or without the assembly listing.
     public CompileOptions withListing(boolean listing) {
-        return new CompileOptions(level, frameStride, lse, listing);
+        return new CompileOptions(level, frameStride, lse, listing, features);
+    }
+
+    /// The same options allowing exactly these ISA extensions (names as in [Target#features]).
+    public CompileOptions withFeatures(Set<String> features) {
+        return new CompileOptions(level, frameStride, lse, listing, features);
     }
 }

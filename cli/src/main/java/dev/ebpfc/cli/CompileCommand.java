@@ -19,6 +19,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /// `ebpfc compile FILE --target T -o OUT`: compiles one program to machine code, written as raw
@@ -55,6 +58,11 @@ final class CompileCommand implements Callable<Integer> {
     @Option(names = "--program", paramLabel = "NAME", description = "Which program of the object (default: the first).")
     String program;
 
+    @Option(names = "--features", paramLabel = "EXT[,EXT...]", split = ",",
+            description = "ISA extensions the code may use beyond the baseline. riscv64: zba, zbb (Unicorn cannot run them; "
+                    + "qemu-riscv64 -cpu rv64,zba=true,zbb=true can). Default: none.")
+    List<String> features = List.of();
+
     @Override
     public Integer call() throws IOException {
         Outputs.refuseToOverwriteInput(file, output);
@@ -64,11 +72,12 @@ final class CompileCommand implements Callable<Integer> {
             default -> throw new UsageException("unknown optimisation level -O" + level + " (use -O0 or -O2)");
         };
         Target t = target(target);
+        Set<String> extensions = features(t, features);
         InputFile in = InputFile.read(file, null, null);
         ProgramDef def = in.programs(program).getFirst();
         CompiledProgram code;
         try {
-            code = t.compile(def, new CompileOptions(lvl, NativeEngine.FRAME_STRIDE));
+            code = t.compile(def, new CompileOptions(lvl, NativeEngine.FRAME_STRIDE).withFeatures(extensions));
         } catch (UnsupportedOperationException e) {
             throw new UsageException("-O" + level + " is not available for " + target + " yet: " + e.getMessage());
         }
@@ -78,7 +87,8 @@ final class CompileCommand implements Callable<Integer> {
             case asm -> listing(def, code).getBytes(StandardCharsets.UTF_8);
         };
         Outputs.write(output, bytes);
-        System.err.println("wrote " + output + " (" + format + ", " + t.name() + " -O" + level + ", program " + def.name() + ": "
+        String with = extensions.isEmpty() ? "" : " +" + String.join(",", new TreeSet<>(extensions));
+        System.err.println("wrote " + output + " (" + format + ", " + t.name() + with + " -O" + level + ", program " + def.name() + ": "
                 + def.program().slotCount() + " slots -> " + code.codeSize() + " bytes of code, " + code.pool().size() + " pool entries)");
         if (format == Format.raw) System.err.print(patchTable(code));
         if (format == Format.elf) {
@@ -95,6 +105,21 @@ final class CompileCommand implements Callable<Integer> {
             case "riscv64" -> new Riscv64Target();
             default -> throw new UsageException("unknown target '" + name + "' (x86_64, arm64, riscv64)");
         };
+    }
+
+    /// The `--features` names, each one the target lists ([Target#features]).
+    static Set<String> features(Target t, List<String> names) {
+        Set<String> out = new TreeSet<>();
+        for (String n : names) {
+            String f = n.trim().toLowerCase(Locale.ROOT);
+            if (f.isEmpty()) continue;
+            if (!t.features().contains(f)) {
+                throw new UsageException("unknown feature '" + n + "' for " + t.name() + (t.features().isEmpty() ? " (it has none)"
+                        : " (known: " + String.join(", ", new TreeSet<>(t.features())) + ")"));
+            }
+            out.add(f);
+        }
+        return out;
     }
 
     /// The listing with a header naming the program and how to call it (in the ISA's own objdump syntax).

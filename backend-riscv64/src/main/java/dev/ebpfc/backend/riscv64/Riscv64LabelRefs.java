@@ -101,10 +101,16 @@ final class Riscv64LabelRefs {
         }
     }
 
-    /// [Riscv64Encoder] (RV64IMA, no compressed forms: every instruction is 4 bytes, so sizes
-    /// never depend on operands) behind the [CodeBuffer.Encoder] interface.
+    /// [Riscv64Encoder] behind the [CodeBuffer.Encoder] interface, with the extensions the
+    /// lowering may use (never C: without compressed forms every instruction is 4 bytes, so sizes
+    /// never depend on operands).
     static final class Encoder implements CodeBuffer.Encoder<Item> {
-        private final Riscv64Encoder enc = new Riscv64Encoder(Riscv64Features.BASELINE);
+        private final Riscv64Encoder enc;
+
+        Encoder(Riscv64Features features) {
+            if (features.has(Riscv64Features.Extension.C)) throw new IllegalArgumentException("the lowering does not emit compressed code");
+            enc = new Riscv64Encoder(features);
+        }
 
         @Override
         public void emit(Item item) {
