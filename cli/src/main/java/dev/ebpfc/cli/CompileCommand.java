@@ -60,7 +60,7 @@ final class CompileCommand implements Callable<Integer> {
 
     @Option(names = "--features", paramLabel = "EXT[,EXT...]", split = ",",
             description = "ISA extensions the code may use beyond the baseline. riscv64: zba, zbb (Unicorn cannot run them; "
-                    + "qemu-riscv64 -cpu rv64,zba=true,zbb=true can). Default: none.")
+                    + "qemu-riscv64 -cpu rv64,zba=true,zbb=true can), c (compressed instructions). Default: none.")
     List<String> features = List.of();
 
     @Override

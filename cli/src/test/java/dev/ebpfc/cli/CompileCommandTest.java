@@ -87,7 +87,7 @@ class CompileCommandTest {
         }
     }
 
-    /// `--features`: riscv64 takes zba and zbb (smaller code, extension instructions in the
+    /// `--features`: riscv64 takes zba, zbb and c (smaller code, extension instructions in the
     /// listing); unknown names and targets without features are refused in one line, exit 2.
     @Test
     void featuresAreCheckedPerTarget() throws Exception {
@@ -102,7 +102,7 @@ class CompileCommandTest {
         assertTrue(Files.size(zb) < Files.size(base), Files.size(zb) + " vs " + Files.size(base));
         CliRunner.Result unknown = CliRunner.run("compile", bench("xdp_lb.o").toString(), "--target", "riscv64", "--features", "zba,zbs", "-o", out.toString());
         assertEquals(2, unknown.exit());
-        assertEquals("unknown feature 'zbs' for riscv64 (known: zba, zbb)", unknown.err().strip().lines().filter(l -> l.contains("zbs")).findFirst().orElse(unknown.err())
+        assertEquals("unknown feature 'zbs' for riscv64 (known: c, zba, zbb)", unknown.err().strip().lines().filter(l -> l.contains("zbs")).findFirst().orElse(unknown.err())
                 .replaceFirst("^ebpfc: ", ""));
         CliRunner.Result none = CliRunner.run("compile", bench("xdp_lb.o").toString(), "--target", "x86_64", "--features", "zba", "-o", out.toString());
         assertEquals(2, none.exit());

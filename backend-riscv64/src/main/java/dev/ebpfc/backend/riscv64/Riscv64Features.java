@@ -34,9 +34,8 @@ public record Riscv64Features(Set<Extension> extensions) {
     }
 
     /// The extensions -O0 code generation can use, by the names `CompileOptions.features` and
-    /// `--features` take. C is not among them: compressed instructions make sizes depend on
-    /// operands, which the lowering's relaxable sequences do not handle yet.
-    public static final Set<String> COMPILER_NAMES = Set.of("zba", "zbb");
+    /// `--features` take.
+    public static final Set<String> COMPILER_NAMES = Set.of("zba", "zbb", "c");
 
     /// The features `CompileOptions.features` names (lower-case extension names, [#COMPILER_NAMES]).
     public static Riscv64Features named(Set<String> names) {

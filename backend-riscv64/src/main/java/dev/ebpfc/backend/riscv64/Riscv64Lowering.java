@@ -169,7 +169,7 @@ final class Riscv64Lowering {
         for (int s = 0; s < slotLabels.length; s++) if (slotLabels[s] != null) slotOffsets[s] = slotLabels[s].offset();
         int[] functionOffsets = BytecodeFacts.functionSlots(def).stream().mapToInt(s -> slotLabels[s].offset()).toArray();
         // The listing costs more than the rest of compiling: only on request (CompileOptions.listing).
-        StringBuilder listing = new StringBuilder(options.listing() ? listing(asm) : "");
+        StringBuilder listing = new StringBuilder(options.listing() ? listing(asm, newEncoder()) : "");
         for (int i = 0; options.listing() && i < entries.size(); i++) {
             listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
         }
@@ -178,7 +178,7 @@ final class Riscv64Lowering {
     }
 
     /// One line per machine instruction (an [Item] may hold several), as objdump prints them.
-    private static String listing(CodeBuffer.Assembled<Item> asm) {
+    private static String listing(CodeBuffer.Assembled<Item> asm, Riscv64LabelRefs.Encoder sizes) {
         StringBuilder sb = new StringBuilder();
         byte[] code = asm.code();
         for (CodeBuffer.Line<Item> l : asm.lines()) {
@@ -188,9 +188,10 @@ final class Riscv64Lowering {
             }
             int at = l.offset();
             for (Riscv64Insn i : l.insn().expand(l.offset())) {
-                String hex = HexFormat.of().formatHex(code, at, at + 4);
+                int length = sizes.length(l.insn(), i);
+                String hex = HexFormat.of().formatHex(code, at, at + length);
                 sb.append(String.format("%6x:  %-24s %s%n", at, hex, Riscv64Printer.print(i)));
-                at += 4;
+                at += length;
             }
         }
         return sb.toString();

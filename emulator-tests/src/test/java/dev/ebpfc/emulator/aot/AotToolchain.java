@@ -49,7 +49,8 @@ enum AotToolchain {
     /// The command prefix that runs an executable built for code compiled with `features`
     /// (empty: run it directly). qemu 7.2's `rv64` CPU has Zba and Zbb on by default, so every
     /// extension the code was not compiled for is switched off: baseline code that used one would
-    /// die of an illegal instruction instead of passing.
+    /// die of an illegal instruction instead of passing. C cannot be switched off (the static
+    /// glibc the host links is compressed).
     List<String> runner(Set<String> features) {
         List<String> out = new ArrayList<>();
         if (emulator == null) return out;

@@ -29,15 +29,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /// helpers the example host provides (maps, packets, local calls) is compiled to an ELF object,
 /// linked with examples/aot/host.c (gcc natively; the Debian cross compilers, static, for arm64
 /// and riscv64), run on two sample packets (natively, or under qemu-user), and must print the
-/// interpreter's r0, map contents and packet bytes. riscv64 runs twice: baseline code on a
-/// qemu CPU without Zba/Zbb, and code compiled with them on one that has them.
+/// interpreter's r0, map contents and packet bytes. riscv64 runs three times: baseline code on a
+/// qemu CPU without Zba/Zbb, code compiled with them on one that has them, and with compressed
+/// instructions as well.
 class ElfAotLinkTest {
     @TempDir
     Path dir;
 
     static Stream<Arguments> configurations() {
         return Stream.of(Arguments.of(AotToolchain.X86_64, Set.of()), Arguments.of(AotToolchain.ARM64, Set.of()),
-                Arguments.of(AotToolchain.RISCV64, Set.of()), Arguments.of(AotToolchain.RISCV64, Set.of("zba", "zbb")));
+                Arguments.of(AotToolchain.RISCV64, Set.of()), Arguments.of(AotToolchain.RISCV64, Set.of("zba", "zbb")),
+                Arguments.of(AotToolchain.RISCV64, Set.of("zba", "zbb", "c")));
     }
 
     @ParameterizedTest(name = "{0} {1}")
