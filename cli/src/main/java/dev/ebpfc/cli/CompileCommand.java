@@ -5,6 +5,7 @@ import dev.ebpfc.backend.CompiledProgram;
 import dev.ebpfc.backend.PoolEntry;
 import dev.ebpfc.backend.Target;
 import dev.ebpfc.backend.arm64.Arm64Target;
+import dev.ebpfc.backend.riscv64.Riscv64Features;
 import dev.ebpfc.backend.riscv64.Riscv64Target;
 import dev.ebpfc.backend.elf.ElfObjectWriter;
 import dev.ebpfc.backend.nativeexec.NativeEngine;
@@ -83,7 +84,11 @@ final class CompileCommand implements Callable<Integer> {
         }
         byte[] bytes = switch (format) {
             case raw -> code.code();
-            case elf -> ElfObjectWriter.write(code, def.name(), in.object().maps(), ElfObjectWriter.Machine.ofTarget(t.name()));
+            case elf -> {
+                ElfObjectWriter.Machine machine = ElfObjectWriter.Machine.ofTarget(t.name());
+                String arch = machine == ElfObjectWriter.Machine.RISCV ? Riscv64Features.named(extensions).arch() : null;
+                yield ElfObjectWriter.write(code, def.name(), in.object().maps(), machine, arch);
+            }
             case asm -> listing(def, code).getBytes(StandardCharsets.UTF_8);
         };
         Outputs.write(output, bytes);

@@ -100,6 +100,10 @@ class CompileCommandTest {
         String listing = Files.readString(zb);
         assertTrue(listing.contains("rev8 ") && listing.contains("zext.w ") && !Files.readString(base).contains("rev8 "), listing);
         assertTrue(Files.size(zb) < Files.size(base), Files.size(zb) + " vs " + Files.size(base));
+        Path obj = dir.resolve("zb.o");
+        assertEquals(0, CliRunner.run("compile", bench("v4_heavy.o").toString(), "--target", "riscv64", "--features", "zbb,zba,c", "-o", obj.toString()).exit());
+        String attributes = tool("readelf", "-A", obj.toString());
+        assertTrue(attributes.contains("Tag_RISCV_arch: \"rv64i2p1_m2p0_a2p1_c2p0_zba1p0_zbb1p0\""), attributes);
         CliRunner.Result unknown = CliRunner.run("compile", bench("xdp_lb.o").toString(), "--target", "riscv64", "--features", "zba,zbs", "-o", out.toString());
         assertEquals(2, unknown.exit());
         assertEquals("unknown feature 'zbs' for riscv64 (known: c, zba, zbb)", unknown.err().strip().lines().filter(l -> l.contains("zbs")).findFirst().orElse(unknown.err())

@@ -53,9 +53,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
-/// The RISC-V64 -O0 code generator (RV64IMA, with Zba/Zbb when enabled): each BPF instruction becomes a fixed sequence
-/// over the registers of [Riscv64RegisterMap], in slot order, with no analysis beyond which
-/// callee-saved registers the prologue must save. The shape of the code (docs/native-abi.md):
+/// The RISC-V64 -O0 code generator (RV64IMA; Zba, Zbb, C when enabled): each BPF instruction
+/// becomes a fixed sequence over the registers of [Riscv64RegisterMap], in slot order, with no
+/// analysis beyond which callee-saved registers the prologue must save. The shape of the code
+/// (docs/native-abi.md):
 ///
 /// ```
 /// entry:    sp -= frame; save ra, s5, s6 and the used ones of s1–s4; s6 = sp (the anchor);
@@ -94,6 +95,7 @@ import java.util.List;
 /// of a 32-bit result; Zbb's `rev8` (then one `srli` for 16/32 bits) for byte swaps, `zext.h` for
 /// `le16`, `sext.b`/`sext.h` for `movsx`, and `andn`/`orn`/`xnor` when the complement of a wide
 /// immediate is cheaper to build (`and r, 0xffff` needs `lui; addiw`, its complement one `lui`).
+/// With C nothing changes here: the encoder compresses what it can ([Riscv64LabelRefs.Encoder]).
 final class Riscv64Lowering {
     /// Machine stack bytes per call depth: return address, s1–s5, padded to 16.
     static final int BYTES_PER_DEPTH = 64;
@@ -103,7 +105,7 @@ final class Riscv64Lowering {
     private final ProgramDef def;
     private final Program program;
     private final CompileOptions options;
-    /// Zba/Zbb when the options name them (docs/native-abi.md, "RISC-V64").
+    /// Zba, Zbb, C when the options name them (docs/native-abi.md, "RISC-V64").
     private final Riscv64Features features;
     private final CodeBuffer<Item> buf = new CodeBuffer<>(this::newEncoder);
     private final ConstantPool pool = new ConstantPool(buf);

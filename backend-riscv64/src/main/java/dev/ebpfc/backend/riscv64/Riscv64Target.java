@@ -7,7 +7,7 @@ import dev.ebpfc.frontend.object.ProgramDef;
 
 import java.util.Set;
 
-/// The RISC-V64 target (RV64IMA, LP64; Zba and Zbb when `CompileOptions.features` names them):
+/// The RISC-V64 target (RV64IMA, LP64; Zba, Zbb and C when `CompileOptions.features` names them):
 /// -O0 through [Riscv64Lowering]; -O2 arrives with the SSA IR's instruction selection.
 public final class Riscv64Target implements Target {
     @Override

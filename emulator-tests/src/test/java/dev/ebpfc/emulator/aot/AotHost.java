@@ -6,6 +6,7 @@ import dev.ebpfc.backend.PoolEntry;
 import dev.ebpfc.backend.RuntimeEntry;
 import dev.ebpfc.backend.elf.ElfObjectWriter;
 import dev.ebpfc.backend.nativeexec.NativeEngine;
+import dev.ebpfc.backend.riscv64.Riscv64Features;
 import dev.ebpfc.frontend.object.MapDef;
 import dev.ebpfc.frontend.object.MapType;
 import dev.ebpfc.frontend.object.ProgramDef;
@@ -83,7 +84,8 @@ final class AotHost {
     Path link(CompiledProgram code, String name, List<MapDef> maps) throws IOException, InterruptedException {
         String symbol = ElfObjectWriter.cName(name);
         Path obj = dir.resolve(symbol + "-" + objects++ + ".o");
-        Files.write(obj, ElfObjectWriter.write(code, name, maps, toolchain.machine));
+        String arch = toolchain == AotToolchain.RISCV64 ? Riscv64Features.named(features).arch() : null;
+        Files.write(obj, ElfObjectWriter.write(code, name, maps, toolchain.machine, arch));
         Path host = hostObjects.get(symbol);
         if (host == null) {
             host = dir.resolve("host-" + symbol + ".o");
