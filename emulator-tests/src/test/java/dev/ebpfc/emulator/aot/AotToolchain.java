@@ -62,7 +62,7 @@ enum AotToolchain {
         return out;
     }
 
-    /// The executable (first word of [#runner]) and the package that provides it, if any.
+    /// The emulator that runs this target's executables (the first word of [#runner]), or null.
     String emulator() {
         return emulator;
     }
