@@ -511,14 +511,28 @@ public final class EmulatedEngine implements Engine {
             UnicornReg[] a = isa.arguments();
             PoolEntry entry = code.pool().get((int) index);
             // Java helpers see the frames up to the current depth, as the interpreter maps them.
-            long r10 = uc.regRead(isa.bpfRegister(10));
-            int depth = (int) Math.max(0, Math.min(MemoryLayout.MAX_FRAMES - 1, (r10 - 1 - MemoryLayout.STACK_BASE) >> MemoryLayout.WINDOW_SHIFT));
-            env.mapFramesUpTo(depth);
+            env.mapFramesUpTo(depth(a));
             switch (entry) {
                 case PoolEntry.Helper h -> helper(h.id(), a, slot);
                 case PoolEntry.Runtime r -> runtime(r.entry(), a, slot);
                 default -> stop(ErrorKind.UNSUPPORTED, "pool entry " + entry + " was called", slot);
             }
+        }
+
+        /// The call depth at a trap. -O0 code keeps BPF r10 in a fixed register; -O2 code keeps the
+        /// frame pointer wherever the allocator put it, so there the depth is the deepest frame
+        /// any argument points into (the only frames a helper can reach).
+        int depth(UnicornReg[] a) {
+            if (compileOptions.level() == CompileOptions.Level.O0) return depthOf(uc.regRead(isa.bpfRegister(10)) - 1);
+            int depth = 0;
+            for (int i = 0; i < 5; i++) depth = Math.max(depth, depthOf(uc.regRead(a[i])));
+            return depth;
+        }
+
+        /// The depth of the frame holding `address`, 0 if it is in none.
+        static int depthOf(long address) {
+            long d = (address - MemoryLayout.STACK_BASE) >> MemoryLayout.WINDOW_SHIFT;
+            return address < MemoryLayout.STACK_BASE || d >= MemoryLayout.MAX_FRAMES ? 0 : (int) d;
         }
 
         void helper(long id, UnicornReg[] a, int slot) {
@@ -565,7 +579,8 @@ public final class EmulatedEngine implements Engine {
                     long target = uc.regRead(a[0]);
                     int s = MemoryLayout.slotOfCodeAddress(target);
                     int[] offsets = code.slotOffsets();
-                    boolean function = s >= 0 && s < offsets.length && c.def.program().indexAtSlot(s) >= 0;
+                    // -O2 code has entries only where functions start: elsewhere callx is not a call.
+                    boolean function = s >= 0 && s < offsets.length && c.def.program().indexAtSlot(s) >= 0 && offsets[s] >= 0;
                     uc.regWrite(isa.returnRegister(), function ? isa.codeBase() + offsets[s] : 0);
                 }
                 case HELPER_BY_ID -> {
