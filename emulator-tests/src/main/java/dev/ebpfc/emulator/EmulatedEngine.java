@@ -47,8 +47,10 @@ import java.util.Map;
 /// Limits of emulation: memory is checked at page granularity, so an access past a region's end
 /// but inside its last page is not caught (the interpreter catches it), nor is one into the
 /// packet's headroom or, for socket/TC contexts, into a read-only field; the instruction budget
-/// counts machine instructions (budget × [#MACHINE_PER_BPF]), and `executed` is -1. Tail calls
-/// stop with UNSUPPORTED.
+/// counts machine instructions (budget × [#MACHINE_PER_BPF], afresh after each tail call), and
+/// `executed` is -1. Tail calls from the entry function (call depth 0) restart the emulator at the
+/// target program's entry with r1, r2 as the helper got them and a zeroed frame, as the
+/// interpreter continues; tail calls from a BPF-to-BPF callee stop with UNSUPPORTED.
 ///
 /// Not thread-safe: one Unicorn instance per engine, confined to the thread of its first run,
 /// reused across runs.
@@ -107,7 +109,18 @@ public final class EmulatedEngine implements Engine {
     /// The run in progress, for the hooks.
     private Run current;
 
-    private record Compiled(ProgramDef def, CompiledProgram code, String rejection, String unsupported, int maxMapIndex) {
+    /// `fixedRegisters`: -O0 code, which keeps BPF r10 in a register and has an entry for every
+    /// instruction; -O2 code (entries only where functions start) does neither.
+    private record Compiled(ProgramDef def, CompiledProgram code, String rejection, String unsupported, int maxMapIndex,
+                            boolean fixedRegisters) {
+    }
+
+    private static boolean fixedRegisters(ProgramDef def, CompiledProgram code) {
+        int[] offsets = code.slotOffsets();
+        for (int s = 0; s < offsets.length; s++) {
+            if (offsets[s] < 0 && def.program().indexAtSlot(s) >= 0) return false;
+        }
+        return true;
     }
 
     public EmulatedEngine(String name, EmulatedIsa isa, CompileOptions compileOptions) {
@@ -185,9 +198,9 @@ public final class EmulatedEngine implements Engine {
         Compiled c = compiled[program];
         if (c == null) {
             ProgramDef def = object.programs().get(program);
-            c = compiled[program] = new Compiled(def, isa.target().compile(def, compileOptions.withListing(false).withEnvironment(environment)),
-                    options.staticCheck() ? StaticCheck.check(def.program()) : null,
-                    RunEnvironment.unsupported(def.program()), RunEnvironment.maxMapIndex(def.program()));
+            CompiledProgram code = isa.target().compile(def, compileOptions.withListing(false).withEnvironment(environment));
+            c = compiled[program] = new Compiled(def, code, options.staticCheck() ? StaticCheck.check(def.program()) : null,
+                    RunEnvironment.unsupported(def.program()), RunEnvironment.maxMapIndex(def.program()), fixedRegisters(def, code));
         }
         return c;
     }
@@ -200,7 +213,7 @@ public final class EmulatedEngine implements Engine {
         if (refused != null) return refused;
         open();
         load(c.code);
-        Run run = new Run(env, c, object.programs().size());
+        Run run = new Run(env, c, object, options);
         current = run;
         try {
             return run.execute();
@@ -332,8 +345,12 @@ public final class EmulatedEngine implements Engine {
 
     private final class Run {
         final RunEnvironment env;
-        final Compiled c;
-        final CompiledProgram code;
+        final BpfObject object;
+        final RuntimeOptions options;
+        Compiled c;
+        CompiledProgram code;
+        /// A tail call the last trap asked for: the program and its r1, r2; null when none.
+        long[] tailCall;
         final int programs;
         final long budget;
         /// Set by a trap that ends the run.
@@ -349,11 +366,13 @@ public final class EmulatedEngine implements Engine {
         long faultAddress;
         int faultSize;
 
-        Run(RunEnvironment env, Compiled c, int programs) {
+        Run(RunEnvironment env, Compiled c, BpfObject object, RuntimeOptions options) {
             this.env = env;
             this.c = c;
             this.code = c.code;
-            this.programs = programs;
+            this.object = object;
+            this.options = options;
+            this.programs = object.programs().size();
             this.budget = env.options().budget();
         }
 
@@ -398,6 +417,28 @@ public final class EmulatedEngine implements Engine {
             long pc = uc.pc();
             // After a helper Java and the emulator agree; after anything else the emulator is ahead.
             copyOut();
+            while (tailCall != null && stopKind == null) {
+                int target = (int) tailCall[0];
+                Compiled next = compile(object, target, options);
+                String refused = next.rejection != null ? next.rejection : next.unsupported;
+                if (refused != null) {
+                    return env.result(0, next.rejection != null ? ErrorKind.REJECTED : ErrorKind.UNSUPPORTED,
+                            "tail call into program " + target + ": " + refused, -1, -1);
+                }
+                c = next;
+                code = next.code;
+                load(code);
+                frames[0].asSlice(0, MemoryLayout.STACK_SIZE).fill((byte) 0);
+                for (UnicornReg r : isa.clearedAtEntry()) uc.regWrite(r, 0);
+                uc.regWrite(args[0], tailCall[1]);
+                uc.regWrite(args[1], tailCall[2]);
+                uc.regWrite(args[2], RunEnvironment.frameTop(0));
+                isa.prepareReturn(uc, isa.stackBase() + isa.stackSize(), sentinelAddress());
+                tailCall = null;
+                err = uc.tryStart(isa.codeBase() + code.entryOffset(), sentinelAddress(), 0, limit);
+                pc = uc.pc();
+                copyOut();
+            }
             if (stopKind != null) {
                 // BPF r0, which is not the return register at a trap on every ISA (ARM64 keeps it in x7).
                 long r0 = stopKind == ErrorKind.NONE || stopKind == ErrorKind.UNWIND ? (stopHasR0 ? stopR0 : uc.regRead(isa.bpfRegister(0))) : 0;
@@ -523,7 +564,7 @@ public final class EmulatedEngine implements Engine {
         /// frame pointer wherever the allocator put it, so there the depth is the deepest frame
         /// any argument points into (the only frames a helper can reach).
         int depth(UnicornReg[] a) {
-            if (compileOptions.level() == CompileOptions.Level.O0) return depthOf(uc.regRead(isa.bpfRegister(10)) - 1);
+            if (c.fixedRegisters) return depthOf(uc.regRead(isa.bpfRegister(10)) - 1);
             int depth = 0;
             for (int i = 0; i < 5; i++) depth = Math.max(depth, depthOf(uc.regRead(a[i])));
             return depth;
@@ -535,6 +576,14 @@ public final class EmulatedEngine implements Engine {
             return address < MemoryLayout.STACK_BASE || d >= MemoryLayout.MAX_FRAMES ? 0 : (int) d;
         }
 
+        /// Whether the code that trapped at `slot` runs at call depth 0: -O0 code keeps r10 in a
+        /// register; -O2 code (whose slots name functions) is at depth 0 in the entry function,
+        /// which no local call can reach (a `callx` of slot 0 could: then this is wrong).
+        boolean atDepthZero(int slot) {
+            if (c.fixedRegisters) return depthOf(uc.regRead(isa.bpfRegister(10)) - 1) == 0;
+            return slot == 0;
+        }
+
         void helper(long id, UnicornReg[] a, int slot) {
             copyOut();
             HelperOutcome out = env.callHelper(id, uc.regRead(a[0]), uc.regRead(a[1]), uc.regRead(a[2]), uc.regRead(a[3]), uc.regRead(a[4]));
@@ -543,6 +592,9 @@ public final class EmulatedEngine implements Engine {
         }
 
         void finish(HelperOutcome out, int slot) {
+            // A tail call starts the target with r1, r2 as the helper got them: read them before
+            // the result lands (the return register is BPF r1 on ARM64 and RISC-V).
+            long r1 = uc.regRead(isa.arguments()[0]), r2 = uc.regRead(isa.arguments()[1]);
             if (out.returned()) {
                 // Clobbered arguments first: where the return register is also BPF r1 (ARM64 x0,
                 // RISC-V a0) the code expects the result there, and r1 is dead after a call in BPF.
@@ -557,8 +609,11 @@ public final class EmulatedEngine implements Engine {
             } else if (out.tailCall() >= 0) {
                 if (out.tailCall() >= programs) {
                     stop(ErrorKind.BAD_CALL, "tail call to program " + out.tailCall() + ", but only " + programs + " programs are loaded", slot);
+                } else if (!atDepthZero(slot)) {
+                    stop(ErrorKind.UNSUPPORTED, "tail calls from a BPF-to-BPF callee are not supported by the " + name + " engine", slot);
                 } else {
-                    stop(ErrorKind.UNSUPPORTED, "tail calls are not supported by the " + name + " engine yet", slot);
+                    tailCall = new long[]{out.tailCall(), r1, r2};
+                    uc.stop();
                 }
             }
         }
