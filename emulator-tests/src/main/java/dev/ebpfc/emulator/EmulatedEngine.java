@@ -112,7 +112,16 @@ public final class EmulatedEngine implements Engine {
     /// `fixedRegisters`: -O0 code, which keeps BPF r10 in a register and has an entry for every
     /// instruction; -O2 code (entries only where functions start) does neither.
     private record Compiled(ProgramDef def, CompiledProgram code, String rejection, String unsupported, int maxMapIndex,
-                            boolean fixedRegisters) {
+                            boolean fixedRegisters, int entryEnd) {
+    }
+
+    /// The first slot after the entry function (the program's size when it has no other).
+    private static int entryEnd(ProgramDef def) {
+        try {
+            return dev.ebpfc.ir.lift.BpfFunctions.of(def).spans().getFirst().end();
+        } catch (RuntimeException e) {
+            return def.program().slotCount(); // a program the lifter refuses: no functions to tell apart
+        }
     }
 
     private static boolean fixedRegisters(ProgramDef def, CompiledProgram code) {
@@ -200,7 +209,7 @@ public final class EmulatedEngine implements Engine {
             ProgramDef def = object.programs().get(program);
             CompiledProgram code = isa.target().compile(def, compileOptions.withListing(false).withEnvironment(environment));
             c = compiled[program] = new Compiled(def, code, options.staticCheck() ? StaticCheck.check(def.program()) : null,
-                    RunEnvironment.unsupported(def.program()), RunEnvironment.maxMapIndex(def.program()), fixedRegisters(def, code));
+                    RunEnvironment.unsupported(def.program()), RunEnvironment.maxMapIndex(def.program()), fixedRegisters(def, code), entryEnd(def));
         }
         return c;
     }
@@ -577,11 +586,11 @@ public final class EmulatedEngine implements Engine {
         }
 
         /// Whether the code that trapped at `slot` runs at call depth 0: -O0 code keeps r10 in a
-        /// register; -O2 code (whose slots name functions) is at depth 0 in the entry function,
-        /// which no local call can reach (a `callx` of slot 0 could: then this is wrong).
+        /// register; -O2 code is at depth 0 in the entry function, which no local call can reach
+        /// (a `callx` of slot 0 could: then this is wrong).
         boolean atDepthZero(int slot) {
             if (c.fixedRegisters) return depthOf(uc.regRead(isa.bpfRegister(10)) - 1) == 0;
-            return slot == 0;
+            return slot >= 0 && slot < c.entryEnd;
         }
 
         void helper(long id, UnicornReg[] a, int slot) {
