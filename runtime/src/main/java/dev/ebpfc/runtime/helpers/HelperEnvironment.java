@@ -98,6 +98,9 @@ public final class HelperEnvironment {
         return List.copyOf(perfEvents);
     }
 
+    /// Why a run on an engine without callbacks stops at a helper that calls back.
+    public static final String NO_CALLBACKS = "helper callbacks (bpf_loop) are not supported by this engine";
+
     /// Installs the engine's way of running callbacks for this run.
     public void setCallbacks(Callbacks callbacks) {
         this.callbacks = callbacks;
@@ -108,7 +111,7 @@ public final class HelperEnvironment {
     /// into the calling helper's outcome. An engine without callbacks stops the program with
     /// UNSUPPORTED.
     public long callFunction(long address, long... args) {
-        if (callbacks == null) throw new HelperException(ErrorKind.UNSUPPORTED, "helper callbacks (bpf_loop) are not supported by this engine");
+        if (callbacks == null) throw new HelperException(ErrorKind.UNSUPPORTED, NO_CALLBACKS);
         long r0 = callbacks.call(address, args);
         resetRequests();
         return r0;

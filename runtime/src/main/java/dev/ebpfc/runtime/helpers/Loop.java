@@ -1,5 +1,7 @@
 package dev.ebpfc.runtime.helpers;
 
+import dev.ebpfc.runtime.ErrorKind;
+import dev.ebpfc.runtime.ExecutionResult;
 import dev.ebpfc.runtime.maps.Errno;
 
 /// `long bpf_loop(u32 nr_loops, void *callback_fn, void *callback_ctx, u64 flags)` (Linux helper
@@ -32,5 +34,12 @@ public final class Loop implements Helper {
             if (env.callFunction(callback, i, ctx) != 0) return i + 1;
         }
         return n;
+    }
+
+    /// Whether `r` is a run that an engine without callbacks stopped at a `bpf_loop` call
+    /// (UNSUPPORTED, [HelperEnvironment#NO_CALLBACKS]). The compiled engines do not run
+    /// callbacks yet; their differential tests leave such runs out of the comparison.
+    public static boolean stoppedWithoutCallbacks(ExecutionResult r) {
+        return r.error() == ErrorKind.UNSUPPORTED && r.message().contains(HelperEnvironment.NO_CALLBACKS);
     }
 }
