@@ -1,0 +1,250 @@
+package dev.ebpfc.cli;
+
+import dev.ebpfc.backend.CompileOptions;
+import dev.ebpfc.backend.CompiledProgram;
+import dev.ebpfc.backend.Target;
+import dev.ebpfc.backend.nativeexec.NativeEngine;
+import dev.ebpfc.backend.x86_64.X86Target;
+import dev.ebpfc.emulator.Arm64EmulatedIsa;
+import dev.ebpfc.emulator.EmulatedEngine;
+import dev.ebpfc.emulator.EmulatedIsa;
+import dev.ebpfc.emulator.Riscv64EmulatedIsa;
+import dev.ebpfc.emulator.X86EmulatedIsa;
+import dev.ebpfc.frontend.asm.Assembler;
+import dev.ebpfc.frontend.elf.ObjectLoader;
+import dev.ebpfc.frontend.object.BpfObject;
+import dev.ebpfc.frontend.object.ProgramDef;
+import dev.ebpfc.ir.Module;
+import dev.ebpfc.ir.lift.LiftException;
+import dev.ebpfc.ir.lift.Lifter;
+import dev.ebpfc.ir.opt.PassContext;
+import dev.ebpfc.ir.opt.Pipeline;
+import dev.ebpfc.ir.opt.PipelineListener;
+import dev.ebpfc.runtime.Engine;
+import dev.ebpfc.runtime.ErrorKind;
+import dev.ebpfc.runtime.ExecutionResult;
+import dev.ebpfc.runtime.RuntimeOptions;
+import dev.ebpfc.runtime.context.RunInput;
+import dev.ebpfc.runtime.context.SamplePackets;
+import dev.ebpfc.runtime.helpers.HelperProfile;
+import dev.ebpfc.runtime.interp.InterpreterEngine;
+import dev.ebpfc.runtime.maps.MapSet;
+import dev.ebpfc.runtime.memory.MemoryLayout;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/// The measurements behind `ebpfc bench` (docs/bench.md), one program at a time, all on the
+/// sample HTTP packet ([SamplePackets#http]) with the `linux` helper profile:
+///
+/// 1. host time per run (median of timed batches after a warm-up): the interpreter, NativeEngine
+///    (x86_64 -O0; it has no -O2 yet) and the program's C built by clang -O2 ([ClangHostProgram]);
+///    maps start empty for each engine and persist across its runs;
+/// 2. machine instructions executed in the program's code under Unicorn per target at -O0 and -O2
+///    ([EmulatedEngine#countingInstructions]), one run each with empty maps (deterministic);
+/// 3. code size per target and level ([CompiledProgram#codeSize]) and clang's function sizes;
+/// 4. warm compile time: `Target.compile` per target and level (listing off, as engines compile),
+///    and the shared -O2 stages lift and optimise measured on their own.
+///
+/// Every engine's result is checked against the interpreter's: a figure of a run that disagreed
+/// is still reported, flagged.
+final class BenchSuite {
+    /// Timing effort: warm-up and slice per host-time figure, batches, compile repetitions.
+    record Effort(long warmupNanos, long sliceNanos, int repetitions, int compileWarmups, int compileRepetitions) {
+        static final Effort QUICK = new Effort(60_000_000L, 3_000_000L, 5, 5, 7);
+        static final Effort FULL = new Effort(500_000_000L, 20_000_000L, 21, 40, 31);
+    }
+
+    private static final RuntimeOptions OPTIONS = RuntimeOptions.linux();
+    private static final Target[] TARGETS = {new X86Target(), new dev.ebpfc.backend.arm64.Arm64Target(), new dev.ebpfc.backend.riscv64.Riscv64Target()};
+
+    private final Path programs;
+    private final ClangReference clang;
+    private final Effort effort;
+    private final boolean quick;
+    private final Consumer<String> progress;
+    private final BenchTimer timer;
+    private final byte[] packet = SamplePackets.http();
+    private final RunInput input;
+    /// Counting engines by target name, then level (each is one Unicorn instance, reused).
+    private final Map<String, EmulatedEngine[]> counting = new LinkedHashMap<>();
+
+    BenchSuite(Path programs, ClangReference clang, boolean quick, Consumer<String> progress) {
+        this.programs = programs;
+        this.clang = clang;
+        this.quick = quick;
+        this.effort = quick ? Effort.QUICK : Effort.FULL;
+        this.progress = progress;
+        this.timer = new BenchTimer(effort.warmupNanos(), effort.sliceNanos(), effort.repetitions());
+        this.input = RunInput.of(packet);
+        EmulatedIsa[] isas = {new X86EmulatedIsa(), new Arm64EmulatedIsa(), new Riscv64EmulatedIsa()};
+        for (EmulatedIsa isa : isas) {
+            String t = isa.target().name();
+            counting.put(t, new EmulatedEngine[]{
+                new EmulatedEngine(t, isa, CompileOptions.O0).countingInstructions(),
+                new EmulatedEngine(t + "-O2", isa, options(CompileOptions.Level.O2)).countingInstructions()});
+        }
+    }
+
+    private static CompileOptions options(CompileOptions.Level level) {
+        return new CompileOptions(level, MemoryLayout.WINDOW_SIZE).withListing(false);
+    }
+
+    BenchReport run(List<String> names) throws IOException {
+        double overhead = NativeEngine.hostSupported() ? nativeOverhead() : Double.NaN;
+        List<BenchReport.Program> results = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            progress.accept("[" + (i + 1) + "/" + names.size() + "] " + names.get(i));
+            results.add(program(names.get(i)));
+        }
+        return new BenchReport(quick, effort.repetitions(), clang == null ? null : clang.version(), overhead, results);
+    }
+
+    private BenchReport.Program program(String name) throws IOException {
+        BpfObject object = ObjectLoader.load(programs.resolve("obj").resolve(name + ".o"));
+        ProgramDef def = object.programs().getFirst();
+        ExecutionResult reference = new InterpreterEngine().run(object, 0, new MapSet(object.maps()), input, OPTIONS);
+        if (reference.error() != ErrorKind.NONE) throw new IllegalStateException(name + ": the interpreter stopped with " + reference);
+        BenchReport.HostTimes times = hostTimes(name, object, reference);
+        BenchReport.Compile compile = stages(def, object);
+        List<BenchReport.TargetFigures> targets = new ArrayList<>();
+        for (Target t : TARGETS) targets.add(target(name, t, object, def, reference));
+        return new BenchReport.Program(name, def.program().slotCount(), reference.r0(), times, compile, targets);
+    }
+
+    // ---- 1. host time -----------------------------------------------------------------------
+
+    private BenchReport.HostTimes hostTimes(String name, BpfObject object, ExecutionResult reference) throws IOException {
+        double interp = engineTime(new InterpreterEngine(), object);
+        double nativeO0 = Double.NaN;
+        boolean nativeAgrees = false;
+        if (NativeEngine.hostSupported()) {
+            try (NativeEngine n = new NativeEngine(new X86Target())) {
+                nativeAgrees = agrees(n.run(object, 0, new MapSet(object.maps()), input, OPTIONS), reference);
+                nativeO0 = engineTime(n, object);
+            }
+        }
+        double clangNs = Double.NaN;
+        boolean clangAgrees = false;
+        String note;
+        if (clang == null) {
+            note = "clang not found";
+        } else if (!NativeEngine.hostSupported()) {
+            note = "host is not Linux x86_64";
+        } else {
+            try (ClangHostProgram c = new ClangHostProgram(clang.hostLibrary(name), object.programs().getFirst().name(), object.maps(), packet)) {
+                clangAgrees = c.run() == (int) reference.r0();
+                c.resetMaps();
+                clangNs = timer.medianNanos(c::run);
+                note = clangAgrees ? "" : "clang build returned a different r0";
+            }
+        }
+        return new BenchReport.HostTimes(interp, nativeO0, Double.NaN, clangNs, nativeAgrees, clangAgrees, note);
+    }
+
+    private double engineTime(Engine engine, BpfObject object) {
+        MapSet maps = new MapSet(object.maps());
+        return timer.medianNanos(() -> engine.run(object, 0, maps, input, OPTIONS).r0());
+    }
+
+    /// NativeEngine's fixed cost per run: a program that only returns, in an XDP section.
+    private double nativeOverhead() {
+        ProgramDef def = new ProgramDef("nothing", "xdp", Assembler.assemble("mov %r0, 0\nexit"),
+                List.of(new ProgramDef.Function("nothing", 0)), List.of());
+        BpfObject object = new BpfObject("(overhead probe)", List.of(def), List.of(), "GPL");
+        try (NativeEngine n = new NativeEngine(new X86Target())) {
+            return engineTime(n, object);
+        }
+    }
+
+    private static boolean agrees(ExecutionResult r, ExecutionResult reference) {
+        return r.error() == ErrorKind.NONE && r.r0() == reference.r0();
+    }
+
+    // ---- 2–4. per target -------------------------------------------------------------------
+
+    private BenchReport.TargetFigures target(String name, Target t, BpfObject object, ProgramDef def, ExecutionResult reference) throws IOException {
+        EmulatedEngine[] engines = counting.get(t.name());
+        ExecutionResult o0 = engines[0].run(object, 0, new MapSet(object.maps()), input, OPTIONS);
+        long insnsO0 = o0.error() == ErrorKind.NONE ? engines[0].instructionCount() : -1;
+        CompiledProgram codeO0 = t.compile(def, options(CompileOptions.Level.O0));
+        double ms0 = compileMillis(() -> t.compile(def, options(CompileOptions.Level.O0)));
+        // -O2 as the public API gives it today: a target without an -O2 code generator refuses.
+        CompiledProgram codeO2;
+        String path;
+        try {
+            codeO2 = t.compile(def, options(CompileOptions.Level.O2));
+            path = Arrays.equals(codeO0.code(), codeO2.code()) ? "same-as-O0" : "ir";
+        } catch (UnsupportedOperationException e) {
+            codeO2 = null;
+            path = "unsupported";
+        }
+        long insnsO2 = -1;
+        boolean agreesO2 = false;
+        double ms2 = Double.NaN;
+        if (codeO2 != null) {
+            ExecutionResult o2 = engines[1].run(object, 0, new MapSet(object.maps()), input, OPTIONS);
+            insnsO2 = o2.error() == ErrorKind.NONE ? engines[1].instructionCount() : -1;
+            agreesO2 = agrees(o2, reference);
+            ms2 = compileMillis(() -> t.compile(def, options(CompileOptions.Level.O2)));
+        }
+        long clangSize = -1;
+        if (clang != null) {
+            for (String[] triple : ClangReference.TRIPLES) {
+                if (triple[0].equals(t.name())) clangSize = ElfFunctionSizes.total(clang.object(name, triple[1]));
+            }
+        }
+        return new BenchReport.TargetFigures(t.name(), insnsO0, insnsO2, agrees(o0, reference), agreesO2, path,
+                -1, codeO0.codeSize(), codeO2 == null ? -1 : codeO2.codeSize(), clangSize, ms0, ms2);
+    }
+
+    /// Lift and optimise on their own, as every -O2 code generator runs them first.
+    private BenchReport.Compile stages(ProgramDef def, BpfObject object) {
+        try {
+            double[] lift = new double[effort.compileRepetitions()], opt = new double[effort.compileRepetitions()];
+            long start = System.nanoTime();
+            for (int i = 0; i < effort.compileWarmups() || System.nanoTime() - start < effort.warmupNanos() / 2; i++) {
+                Pipeline.run(Lifter.lift(def, object.maps(), HelperProfile.LINUX), new PassContext(2, false, HelperProfile.LINUX), PipelineListener.NONE);
+            }
+            for (int i = 0; i < lift.length; i++) {
+                long t0 = System.nanoTime();
+                Module m = Lifter.lift(def, object.maps(), HelperProfile.LINUX);
+                long t1 = System.nanoTime();
+                Pipeline.run(m, new PassContext(2, false, HelperProfile.LINUX), PipelineListener.NONE);
+                long t2 = System.nanoTime();
+                lift[i] = (t1 - t0) / 1e6;
+                opt[i] = (t2 - t1) / 1e6;
+            }
+            return new BenchReport.Compile(median(lift), median(opt));
+        } catch (LiftException e) {
+            return new BenchReport.Compile(Double.NaN, Double.NaN);
+        }
+    }
+
+    /// Median milliseconds of `compile` after a warm-up of at least `compileWarmups` calls and
+    /// half the host-time warm-up.
+    private double compileMillis(Supplier<CompiledProgram> compile) {
+        long start = System.nanoTime();
+        for (int i = 0; i < effort.compileWarmups() || System.nanoTime() - start < effort.warmupNanos() / 2; i++) compile.get();
+        double[] ms = new double[effort.compileRepetitions()];
+        for (int i = 0; i < ms.length; i++) {
+            long t0 = System.nanoTime();
+            compile.get();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        return median(ms);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+}
