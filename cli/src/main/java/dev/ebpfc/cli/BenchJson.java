@@ -21,6 +21,7 @@ final class BenchJson {
         number(w, "native_O2_over_clang", r.geomean(p -> p.times().ratio(p.times().nativeO2Ns())));
         for (String t : BenchReport.TARGETS) {
             w.key(t).object();
+            number(w, "insns_O0_over_clang", r.geomean(p -> BenchReport.ratio(p.target(t).insnsO0(), p.target(t).clangInsns())));
             number(w, "insns_O0_over_O2", r.geomean(p -> BenchReport.ratio(p.target(t).insnsO0(), p.target(t).insnsO2())));
             number(w, "insns_O2_over_clang", r.geomean(p -> BenchReport.ratio(p.target(t).insnsO2(), p.target(t).clangInsns())));
             number(w, "size_O0_over_clang", r.geomean(p -> BenchReport.ratio(p.target(t).sizeO0(), p.target(t).clangSize())));
@@ -59,7 +60,7 @@ final class BenchJson {
             count(w, "insns_O0", f.insnsO0());
             count(w, "insns_O2", f.insnsO2());
             count(w, "insns_clang_O2", f.clangInsns());
-            w.field("agrees_O0", f.agreesO0()).field("agrees_O2", f.agreesO2()).field("O2_path", f.o2Path());
+            w.field("agrees_O0", f.agreesO0()).field("agrees_O2", f.agreesO2()).field("agrees_clang", f.clangAgrees()).field("O2_path", f.o2Path());
             count(w, "size_O0", f.sizeO0());
             count(w, "size_O2", f.sizeO2());
             count(w, "size_clang_O2", f.clangSize());

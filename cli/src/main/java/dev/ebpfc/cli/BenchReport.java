@@ -46,10 +46,12 @@ record BenchReport(boolean quick, int repetitions, String clang, double nativeOv
     /// @param o2Path `ir` when -O2 produced code different from -O0, `same-as-O0` when it did not,
     ///        `unsupported` when the target refused -O2 (its -O2 figures are then missing)
     ///        (the target ignores -O2 or fell back for this program)
-    /// @param clangInsns instructions of clang's build in the same harness; -1: not measured
+    /// @param clangInsns instructions executed in clang -O2's build for this CPU under Unicorn
+    ///        ([ClangEmulatedRun]); -1 when it could not be built or run
+    /// @param clangAgrees whether that run returned the interpreter's r0 (low 32 bits)
     /// @param compileO0Ms median warm `Target.compile` time at -O0 (listing off)
     record TargetFigures(String target, long insnsO0, long insnsO2, boolean agreesO0, boolean agreesO2, String o2Path,
-                         long clangInsns, int sizeO0, int sizeO2, long clangSize, double compileO0Ms, double compileO2Ms) {
+                         long clangInsns, boolean clangAgrees, int sizeO0, int sizeO2, long clangSize, double compileO0Ms, double compileO2Ms) {
         /// -O2 codegen time: the whole compile less the shared lift and optimise stages when -O2
         /// went through the IR; the whole compile when it did not.
         double codegenO2Ms(Compile c) {
@@ -87,8 +89,11 @@ record BenchReport(boolean quick, int repetitions, String clang, double nativeOv
                 ? "not measured (NativeEngine runs -O0 code only)" : fmt(t) + "x" + verdict(t <= 1.15)));
         for (String target : TARGETS) {
             double i = geomean(p -> ratio(p.target(target).insnsO2(), p.target(target).clangInsns()));
+            double i0 = geomean(p -> ratio(p.target(target).insnsO0(), p.target(target).clangInsns()));
+            boolean noClang = programs.stream().allMatch(p -> p.target(target).clangInsns() < 0);
+            String why = noClang ? "not measured (no clang reference)" : "not measured (no -O2 code for " + target + ")";
             lines.add("goal: -O2 within 1.15x of clang -O2 in executed instructions on " + target + " (geomean): "
-                    + (Double.isNaN(i) ? "not measured (clang reference under Unicorn not built yet)" : fmt(i) + "x" + verdict(i <= 1.15)));
+                    + (Double.isNaN(i) ? why : fmt(i) + "x" + verdict(i <= 1.15)) + (noClang ? "" : "; -O0: " + fmt(i0) + "x"));
         }
         double s = geomean(p -> p.times().nativeO0Ns() / p.times().nativeO2Ns());
         lines.add("goal: -O2 at least 1.5x faster than -O0 in host time (geomean): " + (Double.isNaN(s)

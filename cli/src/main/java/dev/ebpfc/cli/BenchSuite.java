@@ -48,7 +48,8 @@ import java.util.function.Supplier;
 ///    (x86_64 -O0; it has no -O2 yet) and the program's C built by clang -O2 ([ClangHostProgram]);
 ///    maps start empty for each engine and persist across its runs;
 /// 2. machine instructions executed in the program's code under Unicorn per target at -O0 and -O2
-///    ([EmulatedEngine#countingInstructions]), one run each with empty maps (deterministic);
+///    ([EmulatedEngine#countingInstructions]) and in clang's build for that CPU ([ClangEmulatedRun]),
+///    one run each with empty maps (deterministic);
 /// 3. code size per target and level ([CompiledProgram#codeSize]) and clang's function sizes;
 /// 4. warm compile time: `Target.compile` per target and level (listing off, as engines compile),
 ///    and the shared -O2 stages lift and optimise measured on their own.
@@ -75,6 +76,7 @@ final class BenchSuite {
     private final RunInput input;
     /// Counting engines by target name, then level (each is one Unicorn instance, reused).
     private final Map<String, EmulatedEngine[]> counting = new LinkedHashMap<>();
+    private final Map<String, EmulatedIsa> isas = new LinkedHashMap<>();
 
     BenchSuite(Path programs, ClangReference clang, boolean quick, Consumer<String> progress) {
         this.programs = programs;
@@ -84,9 +86,9 @@ final class BenchSuite {
         this.progress = progress;
         this.timer = new BenchTimer(effort.warmupNanos(), effort.sliceNanos(), effort.repetitions());
         this.input = RunInput.of(packet);
-        EmulatedIsa[] isas = {new X86EmulatedIsa(), new Arm64EmulatedIsa(), new Riscv64EmulatedIsa()};
-        for (EmulatedIsa isa : isas) {
+        for (EmulatedIsa isa : List.of(new X86EmulatedIsa(), new Arm64EmulatedIsa(), new Riscv64EmulatedIsa())) {
             String t = isa.target().name();
+            isas.put(t, isa);
             counting.put(t, new EmulatedEngine[]{
                 new EmulatedEngine(t, isa, CompileOptions.O0).countingInstructions(),
                 new EmulatedEngine(t + "-O2", isa, options(CompileOptions.Level.O2)).countingInstructions()});
@@ -195,14 +197,23 @@ final class BenchSuite {
             agreesO2 = agrees(o2, reference);
             ms2 = compileMillis(() -> t.compile(def, options(CompileOptions.Level.O2)));
         }
-        long clangSize = -1;
+        long clangSize = -1, clangInsns = -1;
+        boolean clangAgrees = false;
         if (clang != null) {
-            for (String[] triple : ClangReference.TRIPLES) {
-                if (triple[0].equals(t.name())) clangSize = ElfFunctionSizes.total(clang.object(name, triple[1]));
+            String triple = ClangReference.TRIPLES.stream().filter(x -> x[0].equals(t.name())).findFirst().orElseThrow()[1];
+            Map<String, Long> functions = ElfFunctionSizes.read(clang.object(name, triple));
+            clangSize = functions.values().stream().mapToLong(Long::longValue).sum();
+            try {
+                ClangEmulatedRun.Result r = ClangEmulatedRun.run(ElfImage.read(clang.linkedImage(name, triple)), functions.keySet(),
+                        def.name(), isas.get(t.name()), object.maps(), packet);
+                clangInsns = r.instructions();
+                clangAgrees = r.r0() == (int) reference.r0();
+            } catch (IOException | RuntimeException e) {
+                progress.accept(name + ": clang reference on " + t.name() + " under Unicorn failed: " + e.getMessage());
             }
         }
         return new BenchReport.TargetFigures(t.name(), insnsO0, insnsO2, agrees(o0, reference), agreesO2, path,
-                -1, codeO0.codeSize(), codeO2 == null ? -1 : codeO2.codeSize(), clangSize, ms0, ms2);
+                clangInsns, clangAgrees, codeO0.codeSize(), codeO2 == null ? -1 : codeO2.codeSize(), clangSize, ms0, ms2);
     }
 
     /// Lift and optimise on their own, as every -O2 code generator runs them first.

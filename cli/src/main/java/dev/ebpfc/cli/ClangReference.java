@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
 /// - For each CPU (`x86_64`, `aarch64`, `riscv64` Linux triples): a freestanding relocatable
 ///   object of the program alone, whose function sizes ([ElfFunctionSizes]) are clang's code size.
 ///
+/// - For each CPU, also a statically linked image of the program, the map helpers and the memory
+///   functions ([#linkedImage]), run under Unicorn by [ClangEmulatedRun].
+///
 /// Uses `clang-19` when present, else `clang` (the objects in bench/programs/obj are built by
 /// clang 19, see build.sh).
 final class ClangReference {
@@ -75,6 +78,38 @@ final class ClangReference {
         run(List.of(clang, "--target=" + triple, "-O2", "-ffreestanding", "-fno-pic", "-fno-stack-protector",
                 "-fno-asynchronous-unwind-tables", "-Wall", "-Werror", "-I", sources.toString(), "-c",
                 sources.resolve(name + ".c").toString(), "-o", o.toString()), out);
+        return o;
+    }
+
+    /// Program `name` for `triple` with host_maps.c and freestanding.c, statically linked by
+    /// binutils' `TRIPLE-ld` with its code at [#LINK_ADDRESS] and no libc, for
+    /// [ClangEmulatedRun]. Built the way [#object] builds the program alone, so the code run is
+    /// the code measured for size.
+    Path linkedImage(String name, String triple) throws IOException {
+        Path program = object(name, triple);
+        Path maps = compile(sources.resolve("host/host_maps.c"), triple, "host_maps", List.of());
+        Path memory = compile(sources.resolve("host/freestanding.c"), triple, "freestanding", List.of("-fno-builtin"));
+        Path image = out.resolve(name + "." + triple + ".elf");
+        List<String> cmd = new ArrayList<>(List.of(triple + "-ld", "-static", "-nostdlib", "--no-dynamic-linker", "-e", "0",
+                "-Ttext=0x" + Long.toHexString(LINK_ADDRESS)));
+        // No linker relaxation (RISC-V shortens calls and turns data accesses gp-relative): the
+        // code run stays byte for byte the code [#object] measures, and needs no gp set up.
+        if (triple.startsWith("riscv")) cmd.add("--no-relax");
+        cmd.addAll(List.of("-o", image.toString(), program.toString(), maps.toString(), memory.toString()));
+        run(cmd, out);
+        return image;
+    }
+
+    /// Where [#linkedImage] puts the code: low, so every code model of the three CPUs reaches it.
+    static final long LINK_ADDRESS = 0x10000;
+
+    private Path compile(Path source, String triple, String stem, List<String> extra) throws IOException {
+        Path o = out.resolve(stem + "." + triple + ".o");
+        List<String> cmd = new ArrayList<>(List.of(clang, "--target=" + triple, "-O2", "-ffreestanding", "-fno-pic", "-fno-stack-protector",
+                "-fno-asynchronous-unwind-tables", "-Wall", "-Werror", "-I", sources.toString()));
+        cmd.addAll(extra);
+        cmd.addAll(List.of("-c", source.toString(), "-o", o.toString()));
+        run(cmd, out);
         return o;
     }
 

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /// `ebpfc bench --quick` end to end on two small programs (one calling map helpers): the tables,
 /// a bench.json that parses with the documented keys, an SVG that parses as XML, clang's ratio
-/// column, executed instructions that are positive and the same in two runs.
+/// column, executed instructions (ebpfc's and clang's build per CPU) that are positive, agree
+/// with the interpreter and are the same in two runs.
 class BenchCommandTest {
     private static final List<String> PROGRAMS = List.of("fnv1a", "map_count");
 
@@ -61,6 +62,8 @@ class BenchCommandTest {
                 assertEquals(true, f.get("agrees_O0"), name + ": " + f);
                 assertTrue(f.get("size_O0") instanceof Double d && d > 0, name + ": " + f);
                 assertTrue(f.get("size_clang_O2") instanceof Double d && d > 0, name + ": " + f);
+                assertTrue(f.get("insns_clang_O2") instanceof Double d && d > 0, name + ": clang's build under Unicorn: " + f);
+                assertEquals(true, f.get("agrees_clang"), name + ": clang's build under Unicorn must return the interpreter's r0: " + f);
                 assertTrue(f.get("compile_O0_insns_per_ms") instanceof Double d && d > 0, name + ": " + f);
             }
         }
@@ -76,7 +79,10 @@ class BenchCommandTest {
         assertEquals(keyPaths(a, ""), keyPaths(b, ""), "the same JSON structure on every run");
         for (int i = 0; i < programs.size(); i++) {
             for (String target : List.of("x86_64", "arm64", "riscv64")) {
-                assertEquals(insns(a, i, target), insns(b, i, target), PROGRAMS.get(i) + " on " + target + ": -O0 instruction count differs between runs");
+                assertEquals(insns(a, i, target, "insns_O0"), insns(b, i, target, "insns_O0"),
+                        PROGRAMS.get(i) + " on " + target + ": -O0 instruction count differs between runs");
+                assertEquals(insns(a, i, target, "insns_clang_O2"), insns(b, i, target, "insns_clang_O2"),
+                        PROGRAMS.get(i) + " on " + target + ": clang's instruction count differs between runs");
             }
         }
     }
@@ -94,9 +100,9 @@ class BenchCommandTest {
         return (Map<String, Object>) JsonReader.parse(Files.readString(dir.resolve("bench.json")));
     }
 
-    private static Object insns(Map<String, Object> report, int program, String target) {
+    private static Object insns(Map<String, Object> report, int program, String target, String key) {
         Map<?, ?> p = (Map<?, ?>) ((List<?>) report.get("programs")).get(program);
-        return ((Map<?, ?>) ((Map<?, ?>) p.get("targets")).get(target)).get("insns_O0");
+        return ((Map<?, ?>) ((Map<?, ?>) p.get("targets")).get(target)).get(key);
     }
 
     /// Every key path in document order (array elements by index).
