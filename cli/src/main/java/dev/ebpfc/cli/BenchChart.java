@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
-/// `bench.svg`, hand-written SVG: three panels of grouped bars, one group per program and a last
+/// `bench.svg`, hand-written SVG: five panels of grouped bars, one group per program and a last
 /// group for the geometric mean, on a logarithmic axis with the 1× line drawn. Bars grow up from
 /// 1× when the ratio is above it and down when below, so "slower/larger than the reference" is
 /// always up. Missing figures draw no bar and a grey "n/a". See docs/bench.md.
 final class BenchChart {
     private static final String[] COLOURS = {"#4e79a7", "#f28e2b", "#59a14f"};
-    private static final int LEFT = 70, BAR = 11, GAP = 14, PLOT_HEIGHT = 220, PANEL_HEIGHT = 330;
+    private static final int LEFT = 70, BAR = 11, GAP = 14, PLOT_HEIGHT = 220, PANEL_HEIGHT = 330, MIN_WIDTH = 640;
 
     private BenchChart() {
     }
@@ -28,12 +28,16 @@ final class BenchChart {
                         new Series("interpreter", p -> p.times().ratio(p.times().interpNs())),
                         new Series("native -O0", p -> p.times().ratio(p.times().nativeO0Ns())),
                         new Series("native -O2", p -> p.times().ratio(p.times().nativeO2Ns())))),
-                new Panel("Executed instructions under Unicorn, -O0 / -O2 (higher = -O2 gains more)", perTarget(
+                new Panel("Executed instructions at -O0 / clang -O2, same CPU, Unicorn (lower is better)", perTarget(
+                        t -> p -> BenchReport.ratio(p.target(t).insnsO0(), p.target(t).clangInsns()))),
+                new Panel("Executed instructions at -O2 / clang -O2, same CPU, Unicorn (goal: 1.15x)", perTarget(
+                        t -> p -> BenchReport.ratio(p.target(t).insnsO2(), p.target(t).clangInsns()))),
+                new Panel("Executed instructions, -O0 / -O2 (higher = -O2 gains more; goal: 1.5x)", perTarget(
                         t -> p -> BenchReport.ratio(p.target(t).insnsO0(), p.target(t).insnsO2()))),
-                new Panel("Code size at -O2 / clang -O2 for the same CPU (lower is better)", perTarget(
+                new Panel("Code size at -O2 / clang -O2, same CPU (lower is better)", perTarget(
                         t -> p -> BenchReport.ratio(p.target(t).sizeO2(), p.target(t).clangSize()))));
         int groups = r.programs().size() + 1;
-        int width = LEFT + groups * (3 * BAR + GAP) + 20;
+        int width = Math.max(MIN_WIDTH, LEFT + groups * (3 * BAR + GAP) + 20);
         int height = panels.size() * PANEL_HEIGHT + 20;
         StringBuilder sb = new StringBuilder();
         sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -73,15 +77,21 @@ final class BenchChart {
         int right = LEFT + groups * (3 * BAR + GAP);
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"13\" font-weight=\"bold\">%s</text>%n", LEFT, top + 14, escape(panel.title())));
         for (int s = 0; s < n; s++) {
-            int lx = LEFT + s * 120;
+            int lx = LEFT + s * 140;
             sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
                     + "<text x=\"%d\" y=\"%d\">%s</text>%n", lx, top + 21, COLOURS[s], lx + 14, top + 30, escape(panel.series().get(s).name())));
         }
         for (int d = decadeLo; d <= decadeHi; d++) {
-            double gy = y.applyAsDouble(Math.pow(10, d));
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s×</text>%n", LEFT, gy, right, gy, d == 0 ? "#000" : "#ddd",
-                    LEFT - 5, gy + 4, d >= 0 ? String.valueOf((long) Math.pow(10, d)) : String.valueOf(Math.pow(10, d))));
+            // Each decade's line, and light lines at 2× and 5× of it (ratios here are often 1–3×).
+            for (int m : new int[]{1, 2, 5}) {
+                if (m > 1 && d == decadeHi) break;
+                double value = m * Math.pow(10, d);
+                double gy = y.applyAsDouble(value);
+                String label = value >= 1 ? String.valueOf((long) value) : String.valueOf(value);
+                sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>"
+                        + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\">%s×</text>%n", LEFT, gy, right, gy,
+                        d == 0 && m == 1 ? "#000" : m == 1 ? "#ccc" : "#eee", LEFT - 5, gy + 4, m == 1 ? "#000" : "#888", label));
+            }
         }
         double one = y.applyAsDouble(1);
         for (int g = 0; g < groups; g++) {
