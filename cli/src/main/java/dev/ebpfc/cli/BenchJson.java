@@ -43,7 +43,8 @@ final class BenchJson {
         number(w, "native_O0", t.nativeO0Ns());
         number(w, "native_O2", t.nativeO2Ns());
         number(w, "clang_O2", t.clangNs());
-        w.field("native_O0_agrees", t.nativeO0Agrees()).field("clang_agrees", t.clangAgrees()).field("clang_note", t.clangNote());
+        w.field("native_O0_agrees", t.nativeO0Agrees()).field("native_O2_agrees", t.nativeO2Agrees())
+                .field("native_O2_same_code_as_O0", t.nativeO2SameCode()).field("clang_agrees", t.clangAgrees()).field("clang_note", t.clangNote());
         w.end();
         w.key("host_ratio_to_clang").object();
         number(w, "interp", t.ratio(t.interpNs()));

@@ -45,7 +45,7 @@ import java.util.function.Supplier;
 /// sample HTTP packet ([SamplePackets#http]) with the `linux` helper profile:
 ///
 /// 1. host time per run (median of timed batches after a warm-up): the interpreter, NativeEngine
-///    (x86_64 -O0; it has no -O2 yet) and the program's C built by clang -O2 ([ClangHostProgram]);
+///    at -O0 and -O2 (x86_64) and the program's C built by clang -O2 ([ClangHostProgram]);
 ///    maps start empty for each engine and persist across its runs;
 /// 2. machine instructions executed in the program's code under Unicorn per target at -O0 and -O2
 ///    ([EmulatedEngine#countingInstructions]) and in clang's build for that CPU ([ClangEmulatedRun]),
@@ -125,12 +125,18 @@ final class BenchSuite {
 
     private BenchReport.HostTimes hostTimes(String name, BpfObject object, ExecutionResult reference) throws IOException {
         double interp = engineTime(new InterpreterEngine(), object);
-        double nativeO0 = Double.NaN;
-        boolean nativeAgrees = false;
+        double nativeO0 = Double.NaN, nativeO2 = Double.NaN;
+        boolean nativeAgrees = false, nativeO2Agrees = false, nativeO2SameCode = false;
         if (NativeEngine.hostSupported()) {
             try (NativeEngine n = new NativeEngine(new X86Target())) {
                 nativeAgrees = agrees(n.run(object, 0, new MapSet(object.maps()), input, OPTIONS), reference);
                 nativeO0 = engineTime(n, object);
+            }
+            try (NativeEngine n = new NativeEngine(new X86Target(), CompileOptions.Level.O2);
+                 NativeEngine o0 = new NativeEngine(new X86Target())) {
+                nativeO2SameCode = Arrays.equals(n.compiled(object, 0, OPTIONS).code(), o0.compiled(object, 0, OPTIONS).code());
+                nativeO2Agrees = agrees(n.run(object, 0, new MapSet(object.maps()), input, OPTIONS), reference);
+                nativeO2 = engineTime(n, object);
             }
         }
         double clangNs = Double.NaN;
@@ -148,7 +154,7 @@ final class BenchSuite {
                 note = clangAgrees ? "" : "clang build returned a different r0";
             }
         }
-        return new BenchReport.HostTimes(interp, nativeO0, Double.NaN, clangNs, nativeAgrees, clangAgrees, note);
+        return new BenchReport.HostTimes(interp, nativeO0, nativeO2, clangNs, nativeAgrees, nativeO2Agrees, nativeO2SameCode, clangAgrees, note);
     }
 
     private double engineTime(Engine engine, BpfObject object) {

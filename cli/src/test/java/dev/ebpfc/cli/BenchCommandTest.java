@@ -50,8 +50,9 @@ class BenchCommandTest {
             Map<?, ?> host = (Map<?, ?>) p.get("host_ns");
             assertEquals(true, host.get("clang_agrees"), name + ": the clang build must return the interpreter's r0: " + host);
             assertEquals(true, host.get("native_O0_agrees"), name + ": " + host);
+            assertEquals(true, host.get("native_O2_agrees"), name + ": " + host);
             Map<?, ?> ratio = (Map<?, ?>) p.get("host_ratio_to_clang");
-            for (String k : List.of("interp", "native_O0")) {
+            for (String k : List.of("interp", "native_O0", "native_O2")) {
                 assertTrue(ratio.get(k) instanceof Double d && d > 0, name + " " + k + " ratio to clang: " + ratio);
             }
             Map<?, ?> targets = (Map<?, ?>) p.get("targets");
