@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /// The measurements behind `ebpfc bench` (docs/bench.md), one program at a time, all on the
@@ -100,12 +101,13 @@ final class BenchSuite {
     }
 
     BenchReport run(List<String> names) throws IOException {
-        double overhead = NativeEngine.hostSupported() ? nativeOverhead() : Double.NaN;
         List<BenchReport.Program> results = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             progress.accept("[" + (i + 1) + "/" + names.size() + "] " + names.get(i));
             results.add(program(names.get(i)));
         }
+        // Last, on a JIT the programs have warmed up.
+        double overhead = NativeEngine.hostSupported() ? nativeOverhead() : Double.NaN;
         return new BenchReport(quick, effort.repetitions(), clang == null ? null : clang.version(), overhead, results);
     }
 
@@ -124,42 +126,48 @@ final class BenchSuite {
     // ---- 1. host time -----------------------------------------------------------------------
 
     private BenchReport.HostTimes hostTimes(String name, BpfObject object, ExecutionResult reference) throws IOException {
-        double interp = engineTime(new InterpreterEngine(), object);
-        double nativeO0 = Double.NaN, nativeO2 = Double.NaN;
-        boolean nativeAgrees = false, nativeO2Agrees = false, nativeO2SameCode = false;
-        if (NativeEngine.hostSupported()) {
-            try (NativeEngine n = new NativeEngine(new X86Target())) {
-                nativeAgrees = agrees(n.run(object, 0, new MapSet(object.maps()), input, OPTIONS), reference);
-                nativeO0 = engineTime(n, object);
+        boolean host = NativeEngine.hostSupported();
+        String note = clang == null ? "clang not found" : host ? "" : "host is not Linux x86_64";
+        List<LongSupplier> calls = new ArrayList<>();
+        calls.add(engineCall(new InterpreterEngine(), object));
+        boolean nativeAgrees = false, nativeO2Agrees = false, nativeO2SameCode = false, clangAgrees = false;
+        NativeEngine o0 = host ? new NativeEngine(new X86Target()) : null;
+        NativeEngine o2 = host ? new NativeEngine(new X86Target(), CompileOptions.Level.O2) : null;
+        ClangHostProgram c = null;
+        try {
+            if (host) {
+                nativeAgrees = agrees(o0.run(object, 0, new MapSet(object.maps()), input, OPTIONS), reference);
+                nativeO2Agrees = agrees(o2.run(object, 0, new MapSet(object.maps()), input, OPTIONS), reference);
+                nativeO2SameCode = Arrays.equals(o2.compiled(object, 0, OPTIONS).code(), o0.compiled(object, 0, OPTIONS).code());
+                calls.add(engineCall(o0, object));
+                calls.add(engineCall(o2, object));
+                if (clang != null) {
+                    c = new ClangHostProgram(clang.hostLibrary(name), object.programs().getFirst().name(), object.maps(), packet);
+                    clangAgrees = c.run() == (int) reference.r0();
+                    c.resetMaps();
+                    if (!clangAgrees) note = "clang build returned a different r0";
+                    calls.add(c::run);
+                }
             }
-            try (NativeEngine n = new NativeEngine(new X86Target(), CompileOptions.Level.O2);
-                 NativeEngine o0 = new NativeEngine(new X86Target())) {
-                nativeO2SameCode = Arrays.equals(n.compiled(object, 0, OPTIONS).code(), o0.compiled(object, 0, OPTIONS).code());
-                nativeO2Agrees = agrees(n.run(object, 0, new MapSet(object.maps()), input, OPTIONS), reference);
-                nativeO2 = engineTime(n, object);
-            }
+            double[] ns = timer.medianNanos(calls);
+            double nan = Double.NaN;
+            return new BenchReport.HostTimes(ns[0], host ? ns[1] : nan, host ? ns[2] : nan, c != null ? ns[3] : nan,
+                    nativeAgrees, nativeO2Agrees, nativeO2SameCode, clangAgrees, note);
+        } finally {
+            if (c != null) c.close();
+            if (o0 != null) o0.close();
+            if (o2 != null) o2.close();
         }
-        double clangNs = Double.NaN;
-        boolean clangAgrees = false;
-        String note;
-        if (clang == null) {
-            note = "clang not found";
-        } else if (!NativeEngine.hostSupported()) {
-            note = "host is not Linux x86_64";
-        } else {
-            try (ClangHostProgram c = new ClangHostProgram(clang.hostLibrary(name), object.programs().getFirst().name(), object.maps(), packet)) {
-                clangAgrees = c.run() == (int) reference.r0();
-                c.resetMaps();
-                clangNs = timer.medianNanos(c::run);
-                note = clangAgrees ? "" : "clang build returned a different r0";
-            }
-        }
-        return new BenchReport.HostTimes(interp, nativeO0, nativeO2, clangNs, nativeAgrees, nativeO2Agrees, nativeO2SameCode, clangAgrees, note);
+    }
+
+    /// One run of `engine` per call, on maps that start empty and persist across its calls.
+    private LongSupplier engineCall(Engine engine, BpfObject object) {
+        MapSet maps = new MapSet(object.maps());
+        return () -> engine.run(object, 0, maps, input, OPTIONS).r0();
     }
 
     private double engineTime(Engine engine, BpfObject object) {
-        MapSet maps = new MapSet(object.maps());
-        return timer.medianNanos(() -> engine.run(object, 0, maps, input, OPTIONS).r0());
+        return timer.medianNanos(engineCall(engine, object));
     }
 
     /// NativeEngine's fixed cost per run: a program that only returns, in an XDP section.
