@@ -215,10 +215,11 @@ final class BenchSuite {
         boolean clangAgrees = false;
         if (clang != null) {
             String triple = ClangReference.TRIPLES.stream().filter(x -> x[0].equals(t.name())).findFirst().orElseThrow()[1];
-            Map<String, Long> functions = ElfFunctionSizes.read(clang.object(name, triple));
+            Path programObject = clang.object(name, triple);
+            Map<String, Long> functions = ElfImage.read(programObject).functionSizes();
             clangSize = functions.values().stream().mapToLong(Long::longValue).sum();
             try {
-                ClangEmulatedRun.Result r = ClangEmulatedRun.run(ElfImage.read(clang.linkedImage(name, triple)), functions.keySet(),
+                ClangEmulatedRun.Result r = ClangEmulatedRun.run(ElfImage.read(clang.linkedImage(programObject, name, triple)), functions.keySet(),
                         def.name(), isas.get(t.name()), object.maps(), packet);
                 clangInsns = r.instructions();
                 clangAgrees = r.r0() == (int) reference.r0();

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /// The practical limit `ebpfc bench` measures against: a bench program's own C source compiled
@@ -15,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /// - For the host: a shared object of the program and bench/programs/host/host_maps.c (the map
 ///   helpers with the runtime's semantics), loaded and called by [ClangHostProgram].
 /// - For each CPU (`x86_64`, `aarch64`, `riscv64` Linux triples): a freestanding relocatable
-///   object of the program alone, whose function sizes ([ElfFunctionSizes]) are clang's code size.
+///   object of the program alone, whose function sizes ([ElfImage#functionSizes]) are clang's code size.
 ///
 /// - For each CPU, also a statically linked image of the program, the map helpers and the memory
 ///   functions ([#linkedImage]), run under Unicorn by [ClangEmulatedRun].
@@ -33,6 +35,8 @@ final class ClangReference {
     private final String version;
     private final Path sources;
     private final Path out;
+    /// host_maps.c and freestanding.c compiled per triple, once per run.
+    private final Map<String, Path> support = new HashMap<>();
 
     private ClangReference(String clang, String version, Path sources, Path out) {
         this.clang = clang;
@@ -85,10 +89,14 @@ final class ClangReference {
     /// binutils' `TRIPLE-ld` with its code at [#LINK_ADDRESS] and no libc, for
     /// [ClangEmulatedRun]. Built the way [#object] builds the program alone, so the code run is
     /// the code measured for size.
-    Path linkedImage(String name, String triple) throws IOException {
-        Path program = object(name, triple);
-        Path maps = compile(sources.resolve("host/host_maps.c"), triple, "host_maps", List.of());
-        Path memory = compile(sources.resolve("host/freestanding.c"), triple, "freestanding", List.of("-fno-builtin"));
+    /// `program` is what [#object] built for `name` and `triple`.
+    Path linkedImage(Path program, String name, String triple) throws IOException {
+        Path maps = support.get(triple + "/maps");
+        if (maps == null) support.put(triple + "/maps", maps = compile(sources.resolve("host/host_maps.c"), triple, "host_maps", List.of()));
+        Path memory = support.get(triple + "/memory");
+        if (memory == null) {
+            support.put(triple + "/memory", memory = compile(sources.resolve("host/freestanding.c"), triple, "freestanding", List.of("-fno-builtin")));
+        }
         Path image = out.resolve(name + "." + triple + ".elf");
         List<String> cmd = new ArrayList<>(List.of(triple + "-ld", "-static", "-nostdlib", "--no-dynamic-linker", "-e", "0",
                 "-Ttext=0x" + Long.toHexString(LINK_ADDRESS)));

@@ -10,10 +10,12 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-/// A statically linked ELF64 little-endian executable as a loader sees it (ELF gABI, "Program
-/// Header" and "Symbol Table"): its `PT_LOAD` segments with their bytes, and its symbols by name.
-/// `ebpfc bench` loads clang's linked builds into Unicorn through it.
+/// An ELF64 little-endian file (x86_64, AArch64 and RISC-V64 alike) as `ebpfc bench` needs it
+/// (ELF gABI, "Program Header" and "Symbol Table"): the `PT_LOAD` segments of a statically linked
+/// executable with their bytes, to load clang's linked builds into Unicorn, and the defined
+/// symbols of any ELF file by name, whose function sizes are clang's code size.
 final class ElfImage {
     private static final int PT_LOAD = 1, SHT_SYMTAB = 2;
 
@@ -67,6 +69,13 @@ final class ElfImage {
             }
         }
         return new ElfImage(segments, symbols);
+    }
+
+    /// The size in bytes of every defined function (`STT_FUNC`), by name, sorted.
+    Map<String, Long> functionSizes() {
+        Map<String, Long> sizes = new TreeMap<>();
+        for (Symbol s : symbols.values()) if (s.type() == Symbol.FUNC) sizes.put(s.name(), s.size());
+        return sizes;
     }
 
     Symbol symbol(String name) throws IOException {
