@@ -20,9 +20,12 @@ import java.util.stream.Stream;
 /// The measuring is [BenchSuite]'s; this class picks programs, output and effort.
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run the benchmark suite: host time vs clang -O2, executed instructions per CPU, code size, compile speed.",
-        footer = {"", "Writes bench.json and bench.svg to --out. Needs clang (clang-19 preferred) for the clang -O2 columns;",
-            "without it they are n/a. Figures are one in-process run on this machine; bench/run-native-benchmark.sh (JMH)",
-            "gives precise host times.", "", "Examples:",
+        footer = {"", "Writes bench.json and bench.svg to --out. The clang -O2 columns need clang",
+            "(clang-19 preferred) and binutils' TRIPLE-ld; without clang they are n/a.",
+            "Figures come from one in-process run on this machine: host times move with",
+            "its load, instruction counts and sizes do not. For precise host times use",
+            "bench/run-native-benchmark.sh (JMH).",
+            "Columns, chart and current figures: docs/bench.md.", "", "Examples:",
             "  ebpfc bench --quick",
             "  ebpfc bench --programs fnv1a,xdp_lb --out /tmp/bench",
             "  ebpfc bench --json > bench.json"})
@@ -30,7 +33,7 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
-    @Option(names = "--quick", description = "Fewer repetitions: about half a minute for the whole suite, noisier times.")
+    @Option(names = "--quick", description = "Fewer repetitions: well under a minute for the whole suite, noisier times.")
     boolean quick;
 
     @Option(names = "--programs", paramLabel = "LIST", split = ",",
