@@ -26,8 +26,8 @@ final class BenchChart {
         List<Panel> panels = List.of(
                 new Panel("Host time per run / clang -O2 (x86_64; lower is better)", List.of(
                         new Series("interpreter", p -> p.times().ratio(p.times().interpNs())),
-                        new Series("native -O0", p -> p.times().ratio(p.times().nativeO0Ns())),
-                        new Series("native -O2", p -> p.times().ratio(p.times().nativeO2Ns())))),
+                        new Series("native -O0 (engine)", p -> p.times().ratio(p.times().nativeO0Ns())),
+                        new Series("bare -O2 (code alone)", p -> p.times().ratio(p.times().bareO2Ns())))),
                 new Panel("Executed instructions at -O0 / clang -O2, same CPU, Unicorn (lower is better)", perTarget(
                         t -> p -> BenchReport.ratio(p.target(t).insnsO0(), p.target(t).clangInsns()))),
                 new Panel("Executed instructions at -O2 / clang -O2, same CPU, Unicorn (goal: 1.15x)", perTarget(
@@ -77,7 +77,7 @@ final class BenchChart {
         int right = LEFT + groups * (3 * BAR + GAP);
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"13\" font-weight=\"bold\">%s</text>%n", LEFT, top + 14, escape(panel.title())));
         for (int s = 0; s < n; s++) {
-            int lx = LEFT + s * 140;
+            int lx = LEFT + s * 160;
             sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
                     + "<text x=\"%d\" y=\"%d\">%s</text>%n", lx, top + 21, COLOURS[s], lx + 14, top + 30, escape(panel.series().get(s).name())));
         }

@@ -19,6 +19,8 @@ final class BenchJson {
         number(w, "interp_over_clang", r.geomean(p -> p.times().ratio(p.times().interpNs())));
         number(w, "native_O0_over_clang", r.geomean(p -> p.times().ratio(p.times().nativeO0Ns())));
         number(w, "native_O2_over_clang", r.geomean(p -> p.times().ratio(p.times().nativeO2Ns())));
+        number(w, "bare_O0_over_clang", r.geomean(p -> p.times().ratio(p.times().bareO0Ns())));
+        number(w, "bare_O2_over_clang", r.geomean(p -> p.times().ratio(p.times().bareO2Ns())));
         for (String t : BenchReport.TARGETS) {
             w.key(t).object();
             number(w, "insns_O0_over_clang", r.geomean(p -> BenchReport.ratio(p.target(t).insnsO0(), p.target(t).clangInsns())));
@@ -42,14 +44,18 @@ final class BenchJson {
         number(w, "interp", t.interpNs());
         number(w, "native_O0", t.nativeO0Ns());
         number(w, "native_O2", t.nativeO2Ns());
+        number(w, "bare_O0", t.bareO0Ns());
+        number(w, "bare_O2", t.bareO2Ns());
         number(w, "clang_O2", t.clangNs());
         w.field("native_O0_agrees", t.nativeO0Agrees()).field("native_O2_agrees", t.nativeO2Agrees())
-                .field("native_O2_same_code_as_O0", t.nativeO2SameCode()).field("clang_agrees", t.clangAgrees()).field("clang_note", t.clangNote());
+                .field("native_O2_same_code_as_O0", t.nativeO2SameCode()).field("bare_agrees", t.bareAgrees()).field("clang_agrees", t.clangAgrees()).field("clang_note", t.clangNote());
         w.end();
         w.key("host_ratio_to_clang").object();
         number(w, "interp", t.ratio(t.interpNs()));
         number(w, "native_O0", t.ratio(t.nativeO0Ns()));
         number(w, "native_O2", t.ratio(t.nativeO2Ns()));
+        number(w, "bare_O0", t.ratio(t.bareO0Ns()));
+        number(w, "bare_O2", t.ratio(t.bareO2Ns()));
         w.end();
         w.key("compile_stages_ms").object();
         number(w, "lift", p.compile().liftMs());

@@ -28,8 +28,11 @@ record BenchReport(boolean quick, int repetitions, String clang, double nativeOv
     /// Median host time per run in nanoseconds, and whether each engine's first run (empty maps)
     /// returned the interpreter's r0 (for clang: its 32-bit return value against r0's low half).
     /// `nativeO2SameCode`: x86_64 -O2 gave exactly the -O0 code (it fell back).
-    record HostTimes(double interpNs, double nativeO0Ns, double nativeO2Ns, double clangNs,
-                     boolean nativeO0Agrees, boolean nativeO2Agrees, boolean nativeO2SameCode, boolean clangAgrees, String clangNote) {
+    /// `bareO0Ns`/`bareO2Ns`: ebpfc's code called bare ([BareNativeProgram]), NaN for programs
+    /// that call helpers; `bareAgrees`: both bare calls returned the interpreter's r0.
+    record HostTimes(double interpNs, double nativeO0Ns, double nativeO2Ns, double bareO0Ns, double bareO2Ns, double clangNs,
+                     boolean nativeO0Agrees, boolean nativeO2Agrees, boolean nativeO2SameCode, boolean bareAgrees, boolean clangAgrees,
+                     String clangNote) {
         double ratio(double ns) {
             return ns / clangNs;
         }
@@ -85,10 +88,13 @@ record BenchReport(boolean quick, int repetitions, String clang, double nativeOv
     List<String> goals() {
         List<String> lines = new java.util.ArrayList<>();
         double t = geomean(p -> p.times().ratio(p.times().nativeO2Ns()));
+        double bare = geomean(p -> p.times().ratio(p.times().bareO2Ns()));
+        long bareCount = programs.stream().filter(p -> !Double.isNaN(p.times().bareO2Ns())).count();
         long fellBack = programs.stream().filter(p -> p.times().nativeO2SameCode()).count();
         String fallbacks = fellBack == 0 ? "" : " [x86_64 -O2 gave the -O0 code for " + fellBack + " of " + programs.size() + " programs]";
-        lines.add("goal: -O2 within 1.15x of clang -O2 in host time (geomean): " + (Double.isNaN(t)
-                ? "not measured (no native execution on this host)" : fmt(t) + "x" + verdict(t <= 1.15) + fallbacks));
+        lines.add("goal: -O2 within 1.15x of clang -O2 in host time (geomean): " + (Double.isNaN(bare)
+                ? "bare calls not measured" : fmt(bare) + "x" + verdict(bare <= 1.15) + " called bare (" + bareCount + " programs without helper calls)")
+                + "; through NativeEngine " + fmt(t) + "x (all programs)" + fallbacks);
         for (String target : TARGETS) {
             double i = geomean(p -> ratio(p.target(target).insnsO2(), p.target(target).clangInsns()));
             double i0 = geomean(p -> ratio(p.target(target).insnsO0(), p.target(target).clangInsns()));
@@ -97,9 +103,10 @@ record BenchReport(boolean quick, int repetitions, String clang, double nativeOv
             lines.add("goal: -O2 within 1.15x of clang -O2 in executed instructions on " + target + " (geomean): "
                     + (Double.isNaN(i) ? why : fmt(i) + "x" + verdict(i <= 1.15)) + (noClang ? "" : "; -O0: " + fmt(i0) + "x"));
         }
-        double s = geomean(p -> p.times().nativeO0Ns() / p.times().nativeO2Ns());
+        double s = geomean(p -> p.times().bareO0Ns() / p.times().bareO2Ns());
+        double sEngine = geomean(p -> p.times().nativeO0Ns() / p.times().nativeO2Ns());
         lines.add("goal: -O2 at least 1.5x faster than -O0 in host time (geomean): " + (Double.isNaN(s)
-                ? "not measured (no native execution on this host)" : fmt(s) + "x" + verdict(s >= 1.5) + fallbacks));
+                ? "bare calls not measured" : fmt(s) + "x" + verdict(s >= 1.5) + " called bare") + "; through NativeEngine " + fmt(sEngine) + "x" + fallbacks);
         for (String target : TARGETS) {
             double i = geomean(p -> ratio(p.target(target).insnsO0(), p.target(target).insnsO2()));
             lines.add("      the same in executed instructions on " + target + " (geomean -O0/-O2): "

@@ -134,6 +134,9 @@ final class BenchSuite {
         NativeEngine o0 = host ? new NativeEngine(new X86Target()) : null;
         NativeEngine o2 = host ? new NativeEngine(new X86Target(), CompileOptions.Level.O2) : null;
         ClangHostProgram c = null;
+        ProgramDef def = object.programs().getFirst();
+        BareNativeProgram bareO0 = null, bareO2 = null;
+        boolean bareAgrees = false;
         try {
             if (host) {
                 nativeAgrees = agrees(o0.run(object, 0, new MapSet(object.maps()), input, OPTIONS), reference);
@@ -141,6 +144,16 @@ final class BenchSuite {
                 nativeO2SameCode = Arrays.equals(o2.compiled(object, 0, OPTIONS).code(), o0.compiled(object, 0, OPTIONS).code());
                 calls.add(engineCall(o0, object));
                 calls.add(engineCall(o2, object));
+                // Bare calls only for code the engines ran cleanly (they check nothing).
+                if (nativeAgrees && nativeO2Agrees) {
+                    bareO0 = BareNativeProgram.load(def, object.maps(), CompileOptions.Level.O0, packet);
+                    bareO2 = bareO0 == null ? null : BareNativeProgram.load(def, object.maps(), CompileOptions.Level.O2, packet);
+                }
+                if (bareO2 != null) {
+                    bareAgrees = bareO0.run() == reference.r0() && bareO2.run() == reference.r0();
+                    calls.add(bareO0::run);
+                    calls.add(bareO2::run);
+                }
                 if (clang != null) {
                     c = new ClangHostProgram(clang.hostLibrary(name), object.programs().getFirst().name(), object.maps(), packet);
                     clangAgrees = c.run() == (int) reference.r0();
@@ -151,9 +164,13 @@ final class BenchSuite {
             }
             double[] ns = timer.medianNanos(calls);
             double nan = Double.NaN;
-            return new BenchReport.HostTimes(ns[0], host ? ns[1] : nan, host ? ns[2] : nan, c != null ? ns[3] : nan,
-                    nativeAgrees, nativeO2Agrees, nativeO2SameCode, clangAgrees, note);
+            int bareAt = bareO2 != null ? 3 : -1, clangAt = c == null ? -1 : bareO2 != null ? 5 : 3;
+            return new BenchReport.HostTimes(ns[0], host ? ns[1] : nan, host ? ns[2] : nan, bareAt < 0 ? nan : ns[bareAt],
+                    bareAt < 0 ? nan : ns[bareAt + 1], clangAt < 0 ? nan : ns[clangAt],
+                    nativeAgrees, nativeO2Agrees, nativeO2SameCode, bareAgrees, clangAgrees, note);
         } finally {
+            if (bareO0 != null) bareO0.close();
+            if (bareO2 != null) bareO2.close();
             if (c != null) c.close();
             if (o0 != null) o0.close();
             if (o2 != null) o2.close();

@@ -26,18 +26,28 @@ final class BenchTable {
 
     private static void hostTimes(StringBuilder sb, BenchReport r) {
         sb.append("1. host time per run, x86_64 (ns; x = ratio to clang -O2)\n");
-        sb.append(String.format("%-14s %6s %18s %18s %18s %10s%n", "program", "slots", "interp", "native -O0", "native -O2", "clang -O2"));
+        String row = "%-14s %16s %16s %16s %14s %14s %9s%s%n";
+        sb.append(String.format(row, "program", "interp", "native -O0", "native -O2", "bare -O0", "bare -O2", "clang -O2", ""));
         for (BenchReport.Program p : r.programs()) {
             BenchReport.HostTimes t = p.times();
-            sb.append(String.format("%-14s %6d %18s %18s %18s %10s%s%n", p.name(), p.slots(), withRatio(t.interpNs(), t.clangNs()),
-                    withRatio(t.nativeO0Ns(), t.clangNs()) + (t.nativeO0Agrees() || Double.isNaN(t.nativeO0Ns()) ? "" : "!"),
-                    (t.nativeO2SameCode() ? "=" : "") + withRatio(t.nativeO2Ns(), t.clangNs()) + (t.nativeO2Agrees() || Double.isNaN(t.nativeO2Ns()) ? "" : "!"),
+            String same = t.nativeO2SameCode() ? "=" : "";
+            String bareMark = t.bareAgrees() || Double.isNaN(t.bareO0Ns()) ? "" : "!";
+            sb.append(String.format(row, p.name(), withRatio(t.interpNs(), t.clangNs()),
+                    withRatio(t.nativeO0Ns(), t.clangNs()) + mark(t.nativeO0Agrees(), t.nativeO0Ns()),
+                    same + withRatio(t.nativeO2Ns(), t.clangNs()) + mark(t.nativeO2Agrees(), t.nativeO2Ns()),
+                    withRatio(t.bareO0Ns(), t.clangNs()) + bareMark, same + withRatio(t.bareO2Ns(), t.clangNs()) + bareMark,
                     ns(t.clangNs()), t.clangNote().isEmpty() ? "" : "  (" + t.clangNote() + ")"));
         }
-        sb.append(String.format("%-14s %6s %18s %18s %18s%n", "geomean", "", x(r.geomean(p -> p.times().ratio(p.times().interpNs()))),
-                x(r.geomean(p -> p.times().ratio(p.times().nativeO0Ns()))), x(r.geomean(p -> p.times().ratio(p.times().nativeO2Ns())))));
-        sb.append("   = : x86_64 -O2 gave the -O0 code (fell back). ! = first run's r0 differed from the interpreter's.\n");
-        sb.append("   Engine times include NativeEngine's fixed cost per run (above); clang's is a bare call after copying the packet.\n\n");
+        sb.append(String.format(row, "geomean", x(r.geomean(p -> p.times().ratio(p.times().interpNs()))),
+                x(r.geomean(p -> p.times().ratio(p.times().nativeO0Ns()))), x(r.geomean(p -> p.times().ratio(p.times().nativeO2Ns()))),
+                x(r.geomean(p -> p.times().ratio(p.times().bareO0Ns()))), x(r.geomean(p -> p.times().ratio(p.times().bareO2Ns()))), "", ""));
+        sb.append("   native: through NativeEngine, including its fixed cost per run (above), region copies and helper upcalls.\n");
+        sb.append("   bare: ebpfc's code called directly like clang's (packet copied in, one downcall); n/a for programs that call helpers.\n");
+        sb.append("   = : x86_64 -O2 gave the -O0 code (fell back). ! = the first run's r0 differed from the interpreter's.\n\n");
+    }
+
+    private static String mark(boolean agrees, double ns) {
+        return agrees || Double.isNaN(ns) ? "" : "!";
     }
 
     private static void instructions(StringBuilder sb, BenchReport r) {
