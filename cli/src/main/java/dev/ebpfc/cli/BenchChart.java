@@ -82,8 +82,8 @@ final class BenchChart {
                     + "<text x=\"%d\" y=\"%d\">%s</text>%n", lx, top + 21, COLOURS[s], lx + 14, top + 30, escape(panel.series().get(s).name())));
         }
         for (int d = decadeLo; d <= decadeHi; d++) {
-            // Each decade's line, and light lines at 2× and 5× of it (ratios here are often 1–3×).
-            for (int m : new int[]{1, 2, 5}) {
+            // Each decade's line, and on short axes light lines at 2× and 5× (ratios are often 1–3×).
+            for (int m : decadeHi - decadeLo <= 2 ? new int[]{1, 2, 5} : new int[]{1}) {
                 if (m > 1 && d == decadeHi) break;
                 double value = m * Math.pow(10, d);
                 double gy = y.applyAsDouble(value);
