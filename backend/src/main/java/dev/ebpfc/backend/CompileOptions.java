@@ -17,11 +17,18 @@ import dev.ebpfc.runtime.memory.MemoryLayout;
 /// `listing`: whether [CompiledProgram#listing] is produced (the default). Engines that only run
 /// the code switch it off: printing the listing costs more than compiling. Every target honours
 /// it; without it the listing is empty. The code is the same either way.
-public record CompileOptions(Level level, long frameStride, boolean lse, boolean listing) {
+///
+/// `environment`: the helper profile, context kind and maps the program runs with; -O2 lifts and
+/// optimises for them (see [ProgramEnvironment]). Engines pass their run's; the default is
+/// [ProgramEnvironment#LINUX].
+///
+/// `hardening`: constant blinding ([Hardening]); -O2 only.
+public record CompileOptions(Level level, long frameStride, boolean lse, boolean listing, ProgramEnvironment environment,
+                             Hardening hardening) {
     public enum Level {
         /// Direct per-instruction translation with a fixed register map.
         O0,
-        /// Through the SSA IR and its optimiser (not yet available).
+        /// Through the SSA IR and its optimiser, instruction selection and register allocation.
         O2
     }
 
@@ -32,6 +39,15 @@ public record CompileOptions(Level level, long frameStride, boolean lse, boolean
         if (frameStride <= 0 || frameStride > Integer.MAX_VALUE || frameStride % 16 != 0) {
             throw new IllegalArgumentException("frame stride " + frameStride + " must be a positive multiple of 16 below 2^31");
         }
+        if (environment == null) environment = ProgramEnvironment.LINUX;
+        if (hardening == null) hardening = Hardening.NONE;
+        if (hardening.blindConstants() && level == Level.O0) {
+            throw new IllegalArgumentException("constant blinding needs -O2 (the -O0 lowerings emit the program's immediates as they are)");
+        }
+    }
+
+    public CompileOptions(Level level, long frameStride, boolean lse, boolean listing) {
+        this(level, frameStride, lse, listing, ProgramEnvironment.LINUX, Hardening.NONE);
     }
 
     /// Without ISA feature flags (baseline instructions only), with a listing.
@@ -46,11 +62,26 @@ public record CompileOptions(Level level, long frameStride, boolean lse, boolean
 
     /// The same options with FEAT_LSE atomics on ARM64 switched on or off.
     public CompileOptions withLse(boolean lse) {
-        return new CompileOptions(level, frameStride, lse, listing);
+        return new CompileOptions(level, frameStride, lse, listing, environment, hardening);
     }
 
     /// The same options with or without the assembly listing.
     public CompileOptions withListing(boolean listing) {
-        return new CompileOptions(level, frameStride, lse, listing);
+        return new CompileOptions(level, frameStride, lse, listing, environment, hardening);
+    }
+
+    /// The same options for programs running in `environment`.
+    public CompileOptions withEnvironment(ProgramEnvironment environment) {
+        return new CompileOptions(level, frameStride, lse, listing, environment, hardening);
+    }
+
+    /// The same options at `level`.
+    public CompileOptions withLevel(Level level) {
+        return new CompileOptions(level, frameStride, lse, listing, environment, hardening);
+    }
+
+    /// The same options with `hardening`.
+    public CompileOptions withHardening(Hardening hardening) {
+        return new CompileOptions(level, frameStride, lse, listing, environment, hardening);
     }
 }

@@ -14,7 +14,13 @@ public enum RuntimeError {
     VARIABLE_ADDRESS(ErrorKind.UNSUPPORTED),
     /// Control reaches a slot that starts no instruction (only programs that skipped the static
     /// check can jump there or run off the end); detail = slot. The interpreter fails there too.
-    NO_INSTRUCTION(ErrorKind.OUT_OF_BOUNDS);
+    NO_INSTRUCTION(ErrorKind.OUT_OF_BOUNDS),
+    /// -O2: an IR `trap unreachable` was reached (as the IR interpreter reports it).
+    TRAP_UNREACHABLE(ErrorKind.UNSUPPORTED),
+    /// -O2: an IR `trap out_of_bounds`: a memory access the optimiser proved out of bounds.
+    TRAP_OUT_OF_BOUNDS(ErrorKind.OUT_OF_BOUNDS),
+    /// -O2: an IR `trap bad_call`, or a call to a function the module does not have.
+    TRAP_BAD_CALL(ErrorKind.BAD_CALL);
 
     public final ErrorKind kind;
 
@@ -28,6 +34,9 @@ public enum RuntimeError {
             case KFUNC -> "kfunc " + detail + " is not available";
             case VARIABLE_ADDRESS -> "lddw var_addr (kernel variable addresses) is not modelled";
             case NO_INSTRUCTION -> "control reaches slot " + detail + ", which starts no instruction";
+            case TRAP_UNREACHABLE -> "trap unreachable";
+            case TRAP_OUT_OF_BOUNDS -> "trap out_of_bounds";
+            case TRAP_BAD_CALL -> "trap bad_call";
         };
     }
 

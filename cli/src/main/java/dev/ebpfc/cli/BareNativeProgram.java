@@ -3,6 +3,7 @@ package dev.ebpfc.cli;
 import dev.ebpfc.backend.CompileOptions;
 import dev.ebpfc.backend.CompiledProgram;
 import dev.ebpfc.backend.PoolEntry;
+import dev.ebpfc.backend.ProgramEnvironment;
 import dev.ebpfc.backend.RuntimeEntry;
 import dev.ebpfc.backend.nativeexec.HostMemory;
 import dev.ebpfc.backend.nativeexec.NativeEngine;
@@ -10,6 +11,7 @@ import dev.ebpfc.backend.x86_64.X86Target;
 import dev.ebpfc.frontend.object.MapDef;
 import dev.ebpfc.frontend.object.ProgramDef;
 import dev.ebpfc.runtime.context.ProgramContext;
+import dev.ebpfc.runtime.helpers.HelperProfile;
 import dev.ebpfc.runtime.maps.ArrayMap;
 import dev.ebpfc.runtime.memory.MemoryLayout;
 
@@ -54,7 +56,8 @@ final class BareNativeProgram implements AutoCloseable {
 
     /// The program's code at `level`, loaded; null when it calls out (helpers, runtime entries).
     static BareNativeProgram load(ProgramDef def, List<MapDef> maps, CompileOptions.Level level, byte[] packetBytes) {
-        CompiledProgram compiled = new X86Target().compile(def, new CompileOptions(level, NativeEngine.FRAME_STRIDE).withListing(false));
+        CompiledProgram compiled = new X86Target().compile(def, new CompileOptions(level, NativeEngine.FRAME_STRIDE).withListing(false)
+                .withEnvironment(new ProgramEnvironment(HelperProfile.LINUX, null, maps)));
         for (PoolEntry e : compiled.pool()) {
             if (e instanceof PoolEntry.Helper || e instanceof PoolEntry.Runtime r && r.entry() != RuntimeEntry.ERROR) return null;
         }

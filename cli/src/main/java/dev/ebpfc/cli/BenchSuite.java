@@ -2,6 +2,7 @@ package dev.ebpfc.cli;
 
 import dev.ebpfc.backend.CompileOptions;
 import dev.ebpfc.backend.CompiledProgram;
+import dev.ebpfc.backend.ProgramEnvironment;
 import dev.ebpfc.backend.Target;
 import dev.ebpfc.backend.nativeexec.NativeEngine;
 import dev.ebpfc.backend.x86_64.X86Target;
@@ -94,6 +95,12 @@ final class BenchSuite {
                 new EmulatedEngine(t, isa, CompileOptions.O0).countingInstructions(),
                 new EmulatedEngine(t + "-O2", isa, options(CompileOptions.Level.O2)).countingInstructions()});
         }
+    }
+
+    /// Options as the emulated engines compile: listing off, layout frame stride, and for -O2 the
+    /// program's maps, context and the `linux` helpers (what the runs use).
+    private static CompileOptions options(CompileOptions.Level level, BpfObject object) {
+        return options(level).withEnvironment(ProgramEnvironment.of(object, OPTIONS.profile(), OPTIONS.context()));
     }
 
     private static CompileOptions options(CompileOptions.Level level) {
@@ -207,13 +214,13 @@ final class BenchSuite {
         EmulatedEngine[] engines = counting.get(t.name());
         ExecutionResult o0 = engines[0].run(object, 0, new MapSet(object.maps()), input, OPTIONS);
         long insnsO0 = o0.error() == ErrorKind.NONE ? engines[0].instructionCount() : -1;
-        CompiledProgram codeO0 = t.compile(def, options(CompileOptions.Level.O0));
-        double ms0 = compileMillis(() -> t.compile(def, options(CompileOptions.Level.O0)));
+        CompiledProgram codeO0 = t.compile(def, options(CompileOptions.Level.O0, object));
+        double ms0 = compileMillis(() -> t.compile(def, options(CompileOptions.Level.O0, object)));
         // -O2 as the public API gives it today: a target without an -O2 code generator refuses.
         CompiledProgram codeO2;
         String path;
         try {
-            codeO2 = t.compile(def, options(CompileOptions.Level.O2));
+            codeO2 = t.compile(def, options(CompileOptions.Level.O2, object));
             path = Arrays.equals(codeO0.code(), codeO2.code()) ? "same-as-O0" : "ir";
         } catch (UnsupportedOperationException e) {
             codeO2 = null;
@@ -226,7 +233,7 @@ final class BenchSuite {
             ExecutionResult o2 = engines[1].run(object, 0, new MapSet(object.maps()), input, OPTIONS);
             insnsO2 = o2.error() == ErrorKind.NONE ? engines[1].instructionCount() : -1;
             agreesO2 = agrees(o2, reference);
-            ms2 = compileMillis(() -> t.compile(def, options(CompileOptions.Level.O2)));
+            ms2 = compileMillis(() -> t.compile(def, options(CompileOptions.Level.O2, object)));
         }
         long clangSize = -1, clangInsns = -1;
         boolean clangAgrees = false;

@@ -1,6 +1,10 @@
 package dev.ebpfc.cli;
 
 import dev.ebpfc.backend.CompileOptions;
+import dev.ebpfc.backend.Hardening;
+import dev.ebpfc.backend.ProgramEnvironment;
+import dev.ebpfc.runtime.context.ContextKind;
+import dev.ebpfc.runtime.helpers.HelperProfile;
 import dev.ebpfc.backend.CompiledProgram;
 import dev.ebpfc.backend.PoolEntry;
 import dev.ebpfc.backend.Target;
@@ -28,6 +32,8 @@ import java.util.concurrent.Callable;
 @Command(name = "compile", mixinStandardHelpOptions = true,
         description = "Compile an eBPF program to native code: raw bytes, an ELF object or an assembly listing.",
         footer = {"", "Examples:",
+            "  ebpfc compile prog.o --target arm64 -O2 --format asm -o prog.s     optimised (docs/codegen-o2.md)",
+            "  ebpfc compile prog.o -O2 --blind-constants -o prog.x86_64.o       hardened: no immediate verbatim",
             "  ebpfc compile prog.o --target x86_64 -o prog.x86_64.o             ELF object (docs/aot-abi.md)",
             "  ebpfc compile prog.o --program xdp_lb --format asm -o lb.s",
             "  ebpfc compile tests/add.data --format raw -o add.bin              pool entries to patch on stderr"})
@@ -55,6 +61,18 @@ final class CompileCommand implements Callable<Integer> {
     @Option(names = "--program", paramLabel = "NAME", description = "Which program of the object (default: the first).")
     String program;
 
+    @Option(names = "--profile", paramLabel = "NAME", description = "Helper numbering the -O2 optimiser assumes: linux or conformance (default: conformance for .data tests, linux otherwise).")
+    String profile;
+
+    @Option(names = "--ctx", paramLabel = "KIND", description = "Context the -O2 optimiser assumes: xdp, skb (tc), socket or raw (default: from the ELF section; raw otherwise).")
+    String ctx;
+
+    @Option(names = "--blind-constants", description = "Constant blinding (-O2): no immediate of the program appears verbatim in the code, as Linux's bpf_jit_harden.")
+    boolean blindConstants;
+
+    @Option(names = "--blind-seed", paramLabel = "N", defaultValue = "0", description = "Seed of the blinding keys (with the program's bytes; default: ${DEFAULT-VALUE}). Same seed, same bytes.")
+    long blindSeed;
+
     @Override
     public Integer call() throws IOException {
         Outputs.refuseToOverwriteInput(file, output);
@@ -63,12 +81,20 @@ final class CompileCommand implements Callable<Integer> {
             case "2" -> CompileOptions.Level.O2;
             default -> throw new UsageException("unknown optimisation level -O" + level + " (use -O0 or -O2)");
         };
+        if (blindConstants && lvl != CompileOptions.Level.O2) throw new UsageException("--blind-constants needs -O2");
         Target t = target(target);
         InputFile in = InputFile.read(file, null, null);
         ProgramDef def = in.programs(program).getFirst();
+        HelperProfile helpers = profile != null ? RunCommand.profileNamed(profile)
+                : in.kind() == InputFile.Kind.data ? HelperProfile.CONFORMANCE : HelperProfile.LINUX;
+        ContextKind kind = ctx != null ? RunCommand.contextNamed(ctx)
+                : in.kind() == InputFile.Kind.elf ? ContextKind.ofSection(def.section()) : ContextKind.RAW;
+        CompileOptions options = new CompileOptions(lvl, NativeEngine.FRAME_STRIDE)
+                .withEnvironment(ProgramEnvironment.of(in.object(), helpers, kind))
+                .withHardening(new Hardening(blindConstants, blindSeed));
         CompiledProgram code;
         try {
-            code = t.compile(def, new CompileOptions(lvl, NativeEngine.FRAME_STRIDE));
+            code = t.compile(def, options);
         } catch (UnsupportedOperationException e) {
             throw new UsageException("-O" + level + " is not available for " + target + " yet: " + e.getMessage());
         }

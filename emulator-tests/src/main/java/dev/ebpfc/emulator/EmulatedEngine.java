@@ -1,6 +1,7 @@
 package dev.ebpfc.emulator;
 
 import dev.ebpfc.backend.CompileOptions;
+import dev.ebpfc.backend.ProgramEnvironment;
 import dev.ebpfc.backend.CompiledProgram;
 import dev.ebpfc.backend.PoolEntry;
 import dev.ebpfc.backend.RuntimeEntry;
@@ -46,8 +47,10 @@ import java.util.Map;
 /// Limits of emulation: memory is checked at page granularity, so an access past a region's end
 /// but inside its last page is not caught (the interpreter catches it), nor is one into the
 /// packet's headroom or, for socket/TC contexts, into a read-only field; the instruction budget
-/// counts machine instructions (budget × [#MACHINE_PER_BPF]), and `executed` is -1. Tail calls
-/// stop with UNSUPPORTED.
+/// counts machine instructions (budget × [#MACHINE_PER_BPF], afresh after each tail call), and
+/// `executed` is -1. Tail calls from the entry function (call depth 0) restart the emulator at the
+/// target program's entry with r1, r2 as the helper got them and a zeroed frame, as the
+/// interpreter continues; tail calls from a BPF-to-BPF callee stop with UNSUPPORTED.
 ///
 /// Not thread-safe: one Unicorn instance per engine, confined to the thread of its first run,
 /// reused across runs.
@@ -100,6 +103,7 @@ public final class EmulatedEngine implements Engine {
 
     private BpfObject cachedObject;
     private boolean cachedStaticCheck;
+    private ProgramEnvironment cachedEnvironment;
     private Compiled[] compiled;
 
     /// The run in progress, for the hooks.
@@ -110,7 +114,27 @@ public final class EmulatedEngine implements Engine {
     private boolean counting;
     private long instructionCount = -1;
 
-    private record Compiled(ProgramDef def, CompiledProgram code, String rejection, String unsupported, int maxMapIndex) {
+    /// `fixedRegisters`: -O0 code, which keeps BPF r10 in a register and has an entry for every
+    /// instruction; -O2 code (entries only where functions start) does neither.
+    private record Compiled(ProgramDef def, CompiledProgram code, String rejection, String unsupported, int maxMapIndex,
+                            boolean fixedRegisters, int entryEnd) {
+    }
+
+    /// The first slot after the entry function (the program's size when it has no other).
+    private static int entryEnd(ProgramDef def) {
+        try {
+            return dev.ebpfc.ir.lift.BpfFunctions.of(def).spans().getFirst().end();
+        } catch (RuntimeException e) {
+            return def.program().slotCount(); // a program the lifter refuses: no functions to tell apart
+        }
+    }
+
+    private static boolean fixedRegisters(ProgramDef def, CompiledProgram code) {
+        int[] offsets = code.slotOffsets();
+        for (int s = 0; s < offsets.length; s++) {
+            if (offsets[s] < 0 && def.program().indexAtSlot(s) >= 0) return false;
+        }
+        return true;
     }
 
     public EmulatedEngine(String name, EmulatedIsa isa, CompileOptions compileOptions) {
@@ -124,9 +148,19 @@ public final class EmulatedEngine implements Engine {
         return new EmulatedEngine("x86_64", new X86EmulatedIsa(), CompileOptions.O0);
     }
 
-    /// The x86_64 -O2 engine (`x86_64-O2`): programs outside the -O2 subset run the -O0 code.
+    /// The x86_64 -O2 engine (`x86_64-O2`).
     public static EmulatedEngine x86_64O2() {
-        return new EmulatedEngine("x86_64-O2", new X86EmulatedIsa(), new CompileOptions(CompileOptions.Level.O2, MemoryLayout.WINDOW_SIZE));
+        return new EmulatedEngine("x86_64-O2", new X86EmulatedIsa(), CompileOptions.O0.withLevel(CompileOptions.Level.O2));
+    }
+
+    /// The ARM64 -O2 engine (`arm64-O2`), LL/SC atomics.
+    public static EmulatedEngine arm64O2() {
+        return new EmulatedEngine("arm64-O2", new Arm64EmulatedIsa(), CompileOptions.O0.withLevel(CompileOptions.Level.O2));
+    }
+
+    /// The RISC-V64 -O2 engine (`riscv64-O2`).
+    public static EmulatedEngine riscv64O2() {
+        return new EmulatedEngine("riscv64-O2", new Riscv64EmulatedIsa(), CompileOptions.O0.withLevel(CompileOptions.Level.O2));
     }
 
     /// The ARM64 -O0 engine (`arm64`), with LL/SC atomics: Unicorn 2.0.1's default AArch64 CPU
@@ -178,23 +212,26 @@ public final class EmulatedEngine implements Engine {
     /// listing (compiled again: runs compile without one).
     public CompiledProgram compiled(BpfObject object, int program, RuntimeOptions options) {
         CompiledProgram run = compile(object, program, options).code;
-        CompiledProgram listed = isa.target().compile(object.programs().get(program), compileOptions.withListing(true));
+        CompiledProgram listed = isa.target().compile(object.programs().get(program),
+                compileOptions.withListing(true).withEnvironment(ProgramEnvironment.of(object, options.profile(), options.context())));
         if (!java.util.Arrays.equals(run.code(), listed.code())) throw new IllegalStateException("compiling with a listing changed the code");
         return listed;
     }
 
     private Compiled compile(BpfObject object, int program, RuntimeOptions options) {
-        if (object != cachedObject || options.staticCheck() != cachedStaticCheck) {
+        ProgramEnvironment environment = ProgramEnvironment.of(object, options.profile(), options.context());
+        if (object != cachedObject || options.staticCheck() != cachedStaticCheck || !environment.equals(cachedEnvironment)) {
             compiled = new Compiled[object.programs().size()];
             cachedObject = object;
             cachedStaticCheck = options.staticCheck();
+            cachedEnvironment = environment;
         }
         Compiled c = compiled[program];
         if (c == null) {
             ProgramDef def = object.programs().get(program);
-            c = compiled[program] = new Compiled(def, isa.target().compile(def, compileOptions.withListing(false)),
-                    options.staticCheck() ? StaticCheck.check(def.program()) : null,
-                    RunEnvironment.unsupported(def.program()), RunEnvironment.maxMapIndex(def.program()));
+            CompiledProgram code = isa.target().compile(def, compileOptions.withListing(false).withEnvironment(environment));
+            c = compiled[program] = new Compiled(def, code, options.staticCheck() ? StaticCheck.check(def.program()) : null,
+                    RunEnvironment.unsupported(def.program()), RunEnvironment.maxMapIndex(def.program()), fixedRegisters(def, code), entryEnd(def));
         }
         return c;
     }
@@ -207,7 +244,7 @@ public final class EmulatedEngine implements Engine {
         if (refused != null) return refused;
         open();
         load(c.code);
-        Run run = new Run(env, c, object.programs().size());
+        Run run = new Run(env, c, object, options);
         current = run;
         try {
             return run.execute();
@@ -343,8 +380,12 @@ public final class EmulatedEngine implements Engine {
 
     private final class Run {
         final RunEnvironment env;
-        final Compiled c;
-        final CompiledProgram code;
+        final BpfObject object;
+        final RuntimeOptions options;
+        Compiled c;
+        CompiledProgram code;
+        /// A tail call the last trap asked for: the program and its r1, r2; null when none.
+        long[] tailCall;
         final int programs;
         final long budget;
         /// Set by a trap that ends the run.
@@ -360,11 +401,13 @@ public final class EmulatedEngine implements Engine {
         long faultAddress;
         int faultSize;
 
-        Run(RunEnvironment env, Compiled c, int programs) {
+        Run(RunEnvironment env, Compiled c, BpfObject object, RuntimeOptions options) {
             this.env = env;
             this.c = c;
             this.code = c.code;
-            this.programs = programs;
+            this.object = object;
+            this.options = options;
+            this.programs = object.programs().size();
             this.budget = env.options().budget();
         }
 
@@ -410,6 +453,28 @@ public final class EmulatedEngine implements Engine {
             long pc = uc.pc();
             // After a helper Java and the emulator agree; after anything else the emulator is ahead.
             copyOut();
+            while (tailCall != null && stopKind == null) {
+                int target = (int) tailCall[0];
+                Compiled next = compile(object, target, options);
+                String refused = next.rejection != null ? next.rejection : next.unsupported;
+                if (refused != null) {
+                    return env.result(0, next.rejection != null ? ErrorKind.REJECTED : ErrorKind.UNSUPPORTED,
+                            "tail call into program " + target + ": " + refused, -1, -1);
+                }
+                c = next;
+                code = next.code;
+                load(code);
+                frames[0].asSlice(0, MemoryLayout.STACK_SIZE).fill((byte) 0);
+                for (UnicornReg r : isa.clearedAtEntry()) uc.regWrite(r, 0);
+                uc.regWrite(args[0], tailCall[1]);
+                uc.regWrite(args[1], tailCall[2]);
+                uc.regWrite(args[2], RunEnvironment.frameTop(0));
+                isa.prepareReturn(uc, isa.stackBase() + isa.stackSize(), sentinelAddress());
+                tailCall = null;
+                err = uc.tryStart(isa.codeBase() + code.entryOffset(), sentinelAddress(), 0, limit);
+                pc = uc.pc();
+                copyOut();
+            }
             if (stopKind != null) {
                 // BPF r0, which is not the return register at a trap on every ISA (ARM64 keeps it in x7).
                 long r0 = stopKind == ErrorKind.NONE || stopKind == ErrorKind.UNWIND ? (stopHasR0 ? stopR0 : uc.regRead(isa.bpfRegister(0))) : 0;
@@ -523,14 +588,36 @@ public final class EmulatedEngine implements Engine {
             UnicornReg[] a = isa.arguments();
             PoolEntry entry = code.pool().get((int) index);
             // Java helpers see the frames up to the current depth, as the interpreter maps them.
-            long r10 = uc.regRead(isa.bpfRegister(10));
-            int depth = (int) Math.max(0, Math.min(MemoryLayout.MAX_FRAMES - 1, (r10 - 1 - MemoryLayout.STACK_BASE) >> MemoryLayout.WINDOW_SHIFT));
-            env.mapFramesUpTo(depth);
+            env.mapFramesUpTo(depth(a));
             switch (entry) {
                 case PoolEntry.Helper h -> helper(h.id(), a, slot);
                 case PoolEntry.Runtime r -> runtime(r.entry(), a, slot);
                 default -> stop(ErrorKind.UNSUPPORTED, "pool entry " + entry + " was called", slot);
             }
+        }
+
+        /// The call depth at a trap. -O0 code keeps BPF r10 in a fixed register; -O2 code keeps the
+        /// frame pointer wherever the allocator put it, so there the depth is the deepest frame
+        /// any argument points into (the only frames a helper can reach).
+        int depth(UnicornReg[] a) {
+            if (c.fixedRegisters) return depthOf(uc.regRead(isa.bpfRegister(10)) - 1);
+            int depth = 0;
+            for (int i = 0; i < 5; i++) depth = Math.max(depth, depthOf(uc.regRead(a[i])));
+            return depth;
+        }
+
+        /// The depth of the frame holding `address`, 0 if it is in none.
+        static int depthOf(long address) {
+            long d = (address - MemoryLayout.STACK_BASE) >> MemoryLayout.WINDOW_SHIFT;
+            return address < MemoryLayout.STACK_BASE || d >= MemoryLayout.MAX_FRAMES ? 0 : (int) d;
+        }
+
+        /// Whether the code that trapped at `slot` runs at call depth 0: -O0 code keeps r10 in a
+        /// register; -O2 code is at depth 0 in the entry function, which no local call can reach
+        /// (a `callx` of slot 0 could: then this is wrong).
+        boolean atDepthZero(int slot) {
+            if (c.fixedRegisters) return depthOf(uc.regRead(isa.bpfRegister(10)) - 1) == 0;
+            return slot >= 0 && slot < c.entryEnd;
         }
 
         void helper(long id, UnicornReg[] a, int slot) {
@@ -541,6 +628,9 @@ public final class EmulatedEngine implements Engine {
         }
 
         void finish(HelperOutcome out, int slot) {
+            // A tail call starts the target with r1, r2 as the helper got them: read them before
+            // the result lands (the return register is BPF r1 on ARM64 and RISC-V).
+            long r1 = uc.regRead(isa.arguments()[0]), r2 = uc.regRead(isa.arguments()[1]);
             if (out.returned()) {
                 // Clobbered arguments first: where the return register is also BPF r1 (ARM64 x0,
                 // RISC-V a0) the code expects the result there, and r1 is dead after a call in BPF.
@@ -555,8 +645,11 @@ public final class EmulatedEngine implements Engine {
             } else if (out.tailCall() >= 0) {
                 if (out.tailCall() >= programs) {
                     stop(ErrorKind.BAD_CALL, "tail call to program " + out.tailCall() + ", but only " + programs + " programs are loaded", slot);
+                } else if (!atDepthZero(slot)) {
+                    stop(ErrorKind.UNSUPPORTED, "tail calls from a BPF-to-BPF callee are not supported by the " + name + " engine", slot);
                 } else {
-                    stop(ErrorKind.UNSUPPORTED, "tail calls are not supported by the " + name + " engine yet", slot);
+                    tailCall = new long[]{out.tailCall(), r1, r2};
+                    uc.stop();
                 }
             }
         }
@@ -577,7 +670,8 @@ public final class EmulatedEngine implements Engine {
                     long target = uc.regRead(a[0]);
                     int s = MemoryLayout.slotOfCodeAddress(target);
                     int[] offsets = code.slotOffsets();
-                    boolean function = s >= 0 && s < offsets.length && c.def.program().indexAtSlot(s) >= 0;
+                    // -O2 code has entries only where functions start: elsewhere callx is not a call.
+                    boolean function = s >= 0 && s < offsets.length && c.def.program().indexAtSlot(s) >= 0 && offsets[s] >= 0;
                     uc.regWrite(isa.returnRegister(), function ? isa.codeBase() + offsets[s] : 0);
                 }
                 case HELPER_BY_ID -> {

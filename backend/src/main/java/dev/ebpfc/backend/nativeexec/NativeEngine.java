@@ -3,6 +3,7 @@ package dev.ebpfc.backend.nativeexec;
 import dev.ebpfc.backend.CompileOptions;
 import dev.ebpfc.backend.CompiledProgram;
 import dev.ebpfc.backend.PoolEntry;
+import dev.ebpfc.backend.ProgramEnvironment;
 import dev.ebpfc.backend.RuntimeEntry;
 import dev.ebpfc.backend.RuntimeError;
 import dev.ebpfc.backend.Target;
@@ -195,7 +196,9 @@ public final class NativeEngine implements Engine, AutoCloseable {
         Compiled c = compiled[program];
         if (c == null) {
             ProgramDef def = object.programs().get(program);
-            c = compiled[program] = new Compiled(def, target.compile(def, compileOptions),
+            // -O2 optimises for the run's helpers, context and maps (-O0 ignores them).
+            CompileOptions o = compileOptions.withEnvironment(ProgramEnvironment.of(object, options.profile(), options.context()));
+            c = compiled[program] = new Compiled(def, target.compile(def, o),
                     options.staticCheck() ? StaticCheck.check(def.program()) : null,
                     RunEnvironment.unsupported(def.program()), RunEnvironment.maxMapIndex(def.program()));
         }
