@@ -135,45 +135,49 @@ final class BenchSuite {
     private BenchReport.HostTimes hostTimes(String name, BpfObject object, ExecutionResult reference) throws IOException {
         boolean host = NativeEngine.hostSupported();
         String note = clang == null ? "clang not found" : host ? "" : "host is not Linux x86_64";
+        // Each call timed, interleaved; indexes into the medians by column.
         List<LongSupplier> calls = new ArrayList<>();
         calls.add(engineCall(new InterpreterEngine(), object));
-        boolean nativeAgrees = false, nativeO2Agrees = false, nativeO2SameCode = false, clangAgrees = false;
+        int nativeO0At = -1, nativeO2At = -1, bareO0At = -1, bareO2At = -1, clangAt = -1;
+        boolean nativeAgrees = false, nativeO2Agrees = false, nativeO2SameCode = false, clangAgrees = false, bareAgrees = false;
         NativeEngine o0 = host ? new NativeEngine(new X86Target()) : null;
         NativeEngine o2 = host ? new NativeEngine(new X86Target(), CompileOptions.Level.O2) : null;
         ClangHostProgram c = null;
         ProgramDef def = object.programs().getFirst();
         BareNativeProgram bareO0 = null, bareO2 = null;
-        boolean bareAgrees = false;
         try {
             if (host) {
                 nativeAgrees = agrees(o0.run(object, 0, new MapSet(object.maps()), input, OPTIONS), reference);
                 nativeO2Agrees = agrees(o2.run(object, 0, new MapSet(object.maps()), input, OPTIONS), reference);
                 nativeO2SameCode = Arrays.equals(o2.compiled(object, 0, OPTIONS).code(), o0.compiled(object, 0, OPTIONS).code());
+                nativeO0At = calls.size();
                 calls.add(engineCall(o0, object));
-                calls.add(engineCall(o2, object));
+                // The same code as -O0 is timed once: both columns get that figure.
+                nativeO2At = nativeO2SameCode ? nativeO0At : calls.size();
+                if (!nativeO2SameCode) calls.add(engineCall(o2, object));
                 // Bare calls only for code the engines ran cleanly (they check nothing).
                 if (nativeAgrees && nativeO2Agrees) {
                     bareO0 = BareNativeProgram.load(def, object.maps(), CompileOptions.Level.O0, packet);
-                    bareO2 = bareO0 == null ? null : BareNativeProgram.load(def, object.maps(), CompileOptions.Level.O2, packet);
+                    bareO2 = bareO0 == null || nativeO2SameCode ? null : BareNativeProgram.load(def, object.maps(), CompileOptions.Level.O2, packet);
                 }
-                if (bareO2 != null) {
-                    bareAgrees = bareO0.run() == reference.r0() && bareO2.run() == reference.r0();
+                if (bareO0 != null) {
+                    bareAgrees = bareO0.run() == reference.r0() && (bareO2 == null || bareO2.run() == reference.r0());
+                    bareO0At = calls.size();
                     calls.add(bareO0::run);
-                    calls.add(bareO2::run);
+                    bareO2At = bareO2 == null ? bareO0At : calls.size();
+                    if (bareO2 != null) calls.add(bareO2::run);
                 }
                 if (clang != null) {
-                    c = new ClangHostProgram(clang.hostLibrary(name), object.programs().getFirst().name(), object.maps(), packet);
+                    c = new ClangHostProgram(clang.hostLibrary(name), def.name(), object.maps(), packet);
                     clangAgrees = c.run() == (int) reference.r0();
                     c.resetMaps();
                     if (!clangAgrees) note = "clang build returned a different r0";
+                    clangAt = calls.size();
                     calls.add(c::run);
                 }
             }
             double[] ns = timer.medianNanos(calls);
-            double nan = Double.NaN;
-            int bareAt = bareO2 != null ? 3 : -1, clangAt = c == null ? -1 : bareO2 != null ? 5 : 3;
-            return new BenchReport.HostTimes(ns[0], host ? ns[1] : nan, host ? ns[2] : nan, bareAt < 0 ? nan : ns[bareAt],
-                    bareAt < 0 ? nan : ns[bareAt + 1], clangAt < 0 ? nan : ns[clangAt],
+            return new BenchReport.HostTimes(ns[0], at(ns, nativeO0At), at(ns, nativeO2At), at(ns, bareO0At), at(ns, bareO2At), at(ns, clangAt),
                     nativeAgrees, nativeO2Agrees, nativeO2SameCode, bareAgrees, clangAgrees, note);
         } finally {
             if (bareO0 != null) bareO0.close();
@@ -182,6 +186,10 @@ final class BenchSuite {
             if (o0 != null) o0.close();
             if (o2 != null) o2.close();
         }
+    }
+
+    private static double at(double[] values, int index) {
+        return index < 0 ? Double.NaN : values[index];
     }
 
     /// One run of `engine` per call, on maps that start empty and persist across its calls.

@@ -43,7 +43,8 @@ final class BenchTable {
                 x(r.geomean(p -> p.times().ratio(p.times().bareO0Ns()))), x(r.geomean(p -> p.times().ratio(p.times().bareO2Ns()))), "", ""));
         sb.append("   native: through NativeEngine, including its fixed cost per run (above), region copies and helper upcalls.\n");
         sb.append("   bare: ebpfc's code called directly like clang's (packet copied in, one downcall); n/a for programs that call helpers.\n");
-        sb.append("   = : x86_64 -O2 gave the -O0 code (fell back). ! = the first run's r0 differed from the interpreter's.\n\n");
+        sb.append("   = : x86_64 -O2 gave the -O0 code (fell back), timed once for both columns. ! = the first run's r0 differed\n");
+        sb.append("   from the interpreter's.\n\n");
     }
 
     private static String mark(boolean agrees, double ns) {
