@@ -12,6 +12,8 @@ final class BenchJson {
         w.field("schema", "ebpfc-bench/1").field("quick", r.quick()).field("repetitions", r.repetitions())
                 .field("packet", "SamplePackets.http (256 bytes)").field("clang", r.clang());
         number(w, "native_overhead_ns", r.nativeOverheadNs());
+        number(w, "load_average", r.loadAverage());
+        w.field("cpus", r.cpus());
         w.key("programs").array();
         for (BenchReport.Program p : r.programs()) program(w, p);
         w.end();

@@ -11,7 +11,10 @@ import java.util.function.ToDoubleFunction;
 /// @param clang the clang version line, or null when no clang was found
 /// @param nativeOverheadNs NativeEngine's time for a program that only returns (its fixed cost
 ///        per run: environment, copies, downcall), NaN when the host cannot run native code
-record BenchReport(boolean quick, int repetitions, String clang, double nativeOverheadNs, List<Program> programs) {
+/// @param loadAverage the one-minute load average at the end of the run (NaN where unknown), with
+///        `cpus` the processors the JVM sees: host times mean little when it is above them
+record BenchReport(boolean quick, int repetitions, String clang, double nativeOverheadNs, double loadAverage, int cpus,
+                   List<Program> programs) {
     static final List<String> TARGETS = List.of("x86_64", "arm64", "riscv64");
 
     /// One bench program's figures.
@@ -83,10 +86,18 @@ record BenchReport(boolean quick, int repetitions, String clang, double nativeOv
         return a <= 0 || b <= 0 ? Double.NaN : (double) a / b;
     }
 
+    /// Whether the machine was busier than it has processors (host times then move a lot).
+    boolean overloaded() {
+        return loadAverage > cpus;
+    }
+
     /// The goals (docs/bench.md) with the measured values, one line each. Reports, not
     /// assertions: a goal not met yet is a fact about the compiler today.
     List<String> goals() {
         List<String> lines = new java.util.ArrayList<>();
+        if (overloaded()) {
+            lines.add("note: load average " + fmt(loadAverage) + " on " + cpus + " CPUs during the run: the host-time goals below are unreliable");
+        }
         double t = geomean(p -> p.times().ratio(p.times().nativeO2Ns()));
         double bare = geomean(p -> p.times().ratio(p.times().bareO2Ns()));
         long bareCount = programs.stream().filter(p -> !Double.isNaN(p.times().bareO2Ns())).count();

@@ -115,7 +115,17 @@ final class BenchSuite {
         }
         // Last, on a JIT the programs have warmed up.
         double overhead = NativeEngine.hostSupported() ? nativeOverhead() : Double.NaN;
-        return new BenchReport(quick, effort.repetitions(), clang == null ? null : clang.version(), overhead, results);
+        return new BenchReport(quick, effort.repetitions(), clang == null ? null : clang.version(), overhead, loadAverage(),
+                Runtime.getRuntime().availableProcessors(), results);
+    }
+
+    /// The one-minute load average from /proc/loadavg (Linux), NaN elsewhere.
+    private static double loadAverage() {
+        try {
+            return Double.parseDouble(java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private BenchReport.Program program(String name) throws IOException {

@@ -15,7 +15,10 @@ final class BenchTable {
                 .append(" programs, sample HTTP packet (256 bytes), median of ").append(r.repetitions()).append(" timed batches\n");
         sb.append("clang reference: ").append(r.clang() == null ? "not found (clang columns n/a)" : r.clang()).append('\n');
         sb.append("NativeEngine fixed cost per run (a program that only returns): ").append(ns(r.nativeOverheadNs()))
-                .append(", included in its times\n\n");
+                .append(", included in its times\n");
+        sb.append("load average ").append(fmt(r.loadAverage())).append(" on ").append(r.cpus()).append(" CPUs")
+                .append(r.overloaded() ? ": the machine was busy, host times are unreliable (instruction counts and sizes are not affected)" : "")
+                .append("\n\n");
         hostTimes(sb, r);
         instructions(sb, r);
         sizes(sb, r);

@@ -37,7 +37,8 @@ class BenchCommandTest {
         assertTrue(r.err().contains("bench: [2/2] map_count"), r.err());
 
         Map<String, Object> a = json(first);
-        assertEquals(List.of("schema", "quick", "repetitions", "packet", "clang", "native_overhead_ns", "programs", "geomean", "goals"),
+        assertEquals(List.of("schema", "quick", "repetitions", "packet", "clang", "native_overhead_ns", "load_average", "cpus", "programs",
+                "geomean", "goals"),
                 List.copyOf(a.keySet()));
         assertEquals(true, a.get("quick"));
         assertNotNull(a.get("clang"));
