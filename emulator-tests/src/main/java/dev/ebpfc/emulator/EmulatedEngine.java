@@ -109,6 +109,11 @@ public final class EmulatedEngine implements Engine {
     /// The run in progress, for the hooks.
     private Run current;
 
+    /// Whether runs count the machine instructions they execute in the compiled code
+    /// ([#countingInstructions]), and the count of the last run (-1 before one, or when off).
+    private boolean counting;
+    private long instructionCount = -1;
+
     /// `fixedRegisters`: -O0 code, which keeps BPF r10 in a register and has an entry for every
     /// instruction; -O2 code (entries only where functions start) does neither.
     private record Compiled(ProgramDef def, CompiledProgram code, String rejection, String unsupported, int maxMapIndex,
@@ -177,6 +182,23 @@ public final class EmulatedEngine implements Engine {
     @Override
     public String name() {
         return name;
+    }
+
+    /// This engine, from now on counting the machine instructions each run executes in the
+    /// compiled code: the code window only, so neither the trap stubs nor the Java helpers behind
+    /// them count (what the program's own code costs, for `ebpfc bench`). Counting hooks every
+    /// instruction and makes runs several times slower; call it before the first run (Unicorn
+    /// inserts hooks when it translates code, so code translated earlier would not be counted).
+    public EmulatedEngine countingInstructions() {
+        if (uc != null) throw new IllegalStateException("countingInstructions() after the first run");
+        counting = true;
+        return this;
+    }
+
+    /// Machine instructions the last run executed in the compiled code, or -1 when the engine
+    /// does not count ([#countingInstructions]) or has not run yet.
+    public long instructionCount() {
+        return instructionCount;
     }
 
     /// How often runs have changed Unicorn's memory map (mapped, unmapped or re-protected code,
@@ -264,6 +286,10 @@ public final class EmulatedEngine implements Engine {
             if (r != null) r.fault(access, address, size);
             return false;
         });
+        if (counting) {
+            // The whole code window (it may grow up to the stubs), hooked before anything is translated.
+            uc.hookCode(isa.codeBase(), isa.stubBase() - 1, (u, address, size) -> instructionCount++);
+        }
     }
 
     /// Page-aligned native memory that lives as long as it is referenced (from [#mapped]).
@@ -422,6 +448,7 @@ public final class EmulatedEngine implements Engine {
             uc.regWrite(args[2], RunEnvironment.frameTop(0));
             isa.prepareReturn(uc, isa.stackBase() + isa.stackSize(), sentinelAddress());
             long limit = budget > Long.MAX_VALUE / MACHINE_PER_BPF ? 0 : budget * MACHINE_PER_BPF;
+            if (counting) instructionCount = 0;
             UnicornError err = uc.tryStart(isa.codeBase() + code.entryOffset(), sentinelAddress(), 0, limit);
             long pc = uc.pc();
             // After a helper Java and the emulator agree; after anything else the emulator is ahead.
