@@ -90,35 +90,15 @@ public final class Arm64EmulatedIsa implements EmulatedIsa {
         return CLEARED;
     }
 
-    @Override
-    public long codeBase() {
-        return 0x7f00_0000_0000L;
-    }
 
-    @Override
-    public long stubBase() {
-        return 0x7f10_0000_0000L;
-    }
 
-    @Override
-    public long stackBase() {
-        return 0x7f20_0000_0000L;
-    }
 
-    @Override
-    public long stackSize() {
-        return 0x10000;
-    }
 
     @Override
     public byte[] trapStub() {
         return new byte[]{0x01, 0x00, 0x00, (byte) 0xd4, (byte) 0xc0, 0x03, 0x5f, (byte) 0xd6}; // svc #0; ret
     }
 
-    @Override
-    public int stubStride() {
-        return 16;
-    }
 
     @Override
     public byte[] sentinel() {

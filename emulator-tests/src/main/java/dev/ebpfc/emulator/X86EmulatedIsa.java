@@ -59,35 +59,15 @@ public final class X86EmulatedIsa implements EmulatedIsa {
         return CLEARED;
     }
 
-    @Override
-    public long codeBase() {
-        return 0x7f00_0000_0000L;
-    }
 
-    @Override
-    public long stubBase() {
-        return 0x7f10_0000_0000L;
-    }
 
-    @Override
-    public long stackBase() {
-        return 0x7f20_0000_0000L;
-    }
 
-    @Override
-    public long stackSize() {
-        return 0x10000;
-    }
 
     @Override
     public byte[] trapStub() {
         return new byte[]{(byte) 0xcc, (byte) 0xc3}; // int3; ret
     }
 
-    @Override
-    public int stubStride() {
-        return 16;
-    }
 
     @Override
     public byte[] sentinel() {

@@ -5,12 +5,19 @@ import dev.ebpfc.backend.CompiledProgram;
 import dev.ebpfc.backend.Target;
 import dev.ebpfc.frontend.object.ProgramDef;
 
-/// The RISC-V64 target (RV64IMA, LP64): -O0 through [Riscv64Lowering]; -O2 arrives with the SSA
-/// IR's instruction selection.
+import java.util.Set;
+
+/// The RISC-V64 target (RV64IMA, LP64; Zba, Zbb and C when `CompileOptions.features` names them):
+/// -O0 through [Riscv64Lowering]; -O2 arrives with the SSA IR's instruction selection.
 public final class Riscv64Target implements Target {
     @Override
     public String name() {
         return "riscv64";
+    }
+
+    @Override
+    public Set<String> features() {
+        return Riscv64Features.COMPILER_NAMES;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.ebpfc.backend.nativeexec;
 import dev.ebpfc.backend.CompileOptions;
 import dev.ebpfc.backend.CompiledProgram;
 import dev.ebpfc.backend.PoolEntry;
+import dev.ebpfc.backend.ProgramEnvironment;
 import dev.ebpfc.backend.RuntimeEntry;
 import dev.ebpfc.backend.RuntimeError;
 import dev.ebpfc.backend.Target;
@@ -137,13 +138,20 @@ public final class NativeEngine implements Engine, AutoCloseable {
 
     /// Native execution of `target`'s -O0 code; the target must be the host's ISA.
     public NativeEngine(Target target) {
+        this(target, CompileOptions.Level.O0);
+    }
+
+    /// Native execution of `target`'s code at `level` (frame stride 512 either way); the target
+    /// must be the host's ISA. At -O2 the code is whatever the target gives for -O2 (X86Target
+    /// falls back to -O0 outside its -O2 subset).
+    public NativeEngine(Target target, CompileOptions.Level level) {
         if (!hostSupported()) {
             throw new UnsupportedOperationException("native execution needs a Linux x86_64 host (this is " + System.getProperty("os.name")
                     + " " + System.getProperty("os.arch") + ")");
         }
         if (!target.name().equals("x86_64")) throw new UnsupportedOperationException("native execution runs x86_64 code; " + target.name() + " is not the host's ISA");
         this.target = target;
-        this.compileOptions = new CompileOptions(CompileOptions.Level.O0, FRAME_STRIDE);
+        this.compileOptions = new CompileOptions(level, FRAME_STRIDE);
         this.control = HostMemory.map(HostMemory.PAGE, HostMemory.PROT_READ | HostMemory.PROT_WRITE, false);
         // A guard page after the frames: running past the deepest frame faults instead of scribbling.
         MemorySegment s = HostMemory.map((long) MemoryLayout.MAX_FRAMES * FRAME_STRIDE + HostMemory.PAGE, HostMemory.PROT_READ | HostMemory.PROT_WRITE, true);
@@ -188,7 +196,9 @@ public final class NativeEngine implements Engine, AutoCloseable {
         Compiled c = compiled[program];
         if (c == null) {
             ProgramDef def = object.programs().get(program);
-            c = compiled[program] = new Compiled(def, target.compile(def, compileOptions),
+            // -O2 optimises for the run's helpers, context and maps (-O0 ignores them).
+            CompileOptions o = compileOptions.withEnvironment(ProgramEnvironment.of(object, options.profile(), options.context()));
+            c = compiled[program] = new Compiled(def, target.compile(def, o),
                     options.staticCheck() ? StaticCheck.check(def.program()) : null,
                     RunEnvironment.unsupported(def.program()), RunEnvironment.maxMapIndex(def.program()));
         }

@@ -1,5 +1,6 @@
 package dev.ebpfc.backend.x86_64.nativeexec;
 
+import dev.ebpfc.backend.CompileOptions;
 import dev.ebpfc.backend.nativeexec.NativeEngine;
 import dev.ebpfc.backend.x86_64.X86Target;
 import dev.ebpfc.runtime.conformance.ConformanceCase;
@@ -12,8 +13,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/// x86_64 -O0 code run natively on the host against the public bpf_conformance suite: every test
-/// passes, as on the interpreter and under emulation.
+/// x86_64 code run natively on the host against the public bpf_conformance suite, at -O0 and at
+/// -O2: every test passes, as on the interpreter and under emulation.
 class NativeConformanceTest {
     static Path suite() {
         String dir = System.getProperty("ebpfc.conformance.dir");
@@ -26,9 +27,19 @@ class NativeConformanceTest {
 
     @Test
     void everyTestPasses() {
+        everyTestPassesAt(CompileOptions.Level.O0);
+    }
+
+    /// -O2 code where X86Target has it (arithmetic-only programs), its -O0 fallback elsewhere.
+    @Test
+    void everyTestPassesAtO2() {
+        everyTestPassesAt(CompileOptions.Level.O2);
+    }
+
+    private static void everyTestPassesAt(CompileOptions.Level level) {
         List<Path> files = ConformanceRunner.collect(List.of(suite().resolve("tests")));
         assertEquals(313, files.size(), "the suite has 313 tests");
-        try (NativeEngine engine = new NativeEngine(new X86Target())) {
+        try (NativeEngine engine = new NativeEngine(new X86Target(), level)) {
             ConformanceRunner runner = new ConformanceRunner(engine);
             StringBuilder failures = new StringBuilder();
             int failed = 0;
