@@ -83,13 +83,13 @@ class Arm64O2SpillTest {
         EmulatedEngine engine = engine(false);
         List<String> divergences = new ArrayList<>();
         int spilled = 0, runs = 0;
-        for (Path f : X86DifferentialTest.objects(Path.of("../bench/programs/obj"))) {
+        for (Path f : TestInputs.objects(Path.of("../bench/programs/obj"))) {
             BpfObject object = ObjectLoader.load(f);
             for (int p = 0; p < object.programs().size(); p++) {
                 RuntimeOptions options = RuntimeOptions.linux();
                 if (spills(object.programs().get(p), ProgramEnvironment.of(object, options.profile(), options.context()))) spilled++;
                 MapSet m1 = new MapSet(object.maps()), m2 = new MapSet(object.maps());
-                byte[] packet = X86DifferentialTest.httpPacket();
+                byte[] packet = TestInputs.httpPacket();
                 ExecutionResult a = InlinedLookups.drop(interp.run(object, p, m1, RunInput.of(packet), options), m1, options);
                 ExecutionResult b = InlinedLookups.drop(engine.run(object, p, m2, RunInput.of(packet), options), m2, options);
                 runs++;
