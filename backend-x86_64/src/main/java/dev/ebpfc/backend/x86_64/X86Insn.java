@@ -74,6 +74,17 @@ public sealed interface X86Insn {
             this.signed = signed;
             this.mnemonic = mnemonic;
         }
+
+        /// The load of a BPF `size` zero- or sign-extended to 64 bits (a 32-bit destination
+        /// write clears bits 32–63, so the zero-extending forms are the 32-bit ones).
+        public static Extend load(dev.ebpfc.frontend.insn.Size size, boolean signed) {
+            return switch (size) {
+                case W -> signed ? MOVSLQ : MOVL;
+                case H -> signed ? MOVSWQ : MOVZWL;
+                case B -> signed ? MOVSBQ : MOVZBL;
+                case DW -> MOVQ;
+            };
+        }
     }
 
     /// `op dst, src` between registers.

@@ -1,0 +1,291 @@
+package dev.ebpfc.backend.x86_64;
+
+import static dev.ebpfc.backend.x86_64.X86Machine.ANCHOR;
+import static dev.ebpfc.backend.x86_64.X86Machine.FRAME;
+import static dev.ebpfc.backend.x86_64.X86Machine.SCRATCH;
+import static dev.ebpfc.backend.x86_64.X86Machine.SCRATCH2;
+
+import dev.ebpfc.backend.CodeBuffer;
+import dev.ebpfc.backend.CodeBuffer.Label;
+import dev.ebpfc.backend.CompileOptions;
+import dev.ebpfc.backend.CompiledProgram;
+import dev.ebpfc.backend.ConstantPool;
+import dev.ebpfc.backend.PoolEntry;
+import dev.ebpfc.backend.RuntimeError;
+import dev.ebpfc.backend.mir.MachineBlock;
+import dev.ebpfc.backend.mir.MachineFunction;
+import dev.ebpfc.backend.mir.MachineInst;
+import dev.ebpfc.backend.mir.Operand;
+import dev.ebpfc.backend.mir.Reg;
+import dev.ebpfc.backend.regalloc.Allocation;
+import dev.ebpfc.backend.regalloc.ParallelCopy;
+import dev.ebpfc.backend.select.MOp;
+import dev.ebpfc.backend.select.SelectedFunction;
+import dev.ebpfc.backend.select.TargetMachine;
+import dev.ebpfc.frontend.object.ProgramDef;
+import dev.ebpfc.runtime.memory.MemoryLayout;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/// The x86_64 -O2 code of a whole program from its allocated machine functions
+/// ([TargetMachine] describes the layout every target shares):
+///
+/// ```
+/// entry:    push rbp, r12 and every callee-saved register any function uses; sub rsp (16-aligned,
+///           room for the depth limit); r12 = rsp; [r12] = r10_top + MAX_FRAMES · stride;
+///           r9 = r10_top (the frame pointer argument); call function 0
+/// unwind:   rsp = r12; add rsp; pop; ret                       (function 0 returns here too)
+/// function: push rbp and the callee-saved registers its allocation uses; sub rsp, spill area
+///           (keeps rsp 16-aligned at calls); rbp = r9 (BPF r10, for engines); blocks in layout
+///           order; out-of-line edge trampolines and call-depth stubs
+/// pool:     8-byte entries
+/// ```
+///
+/// A block's edges: a conditional branch whose taken edge has moves jumps to a trampoline
+/// (moves, then `jmp`), one without moves jumps straight to its target; the other edge's moves
+/// are inline and a jump to the next block in layout is omitted (the condition is inverted
+/// when that makes the next block the fall-through). Operations are [X86EmitAlu] and
+/// [X86EmitMemory]; operand places are [X86Operands].
+final class X86Emitter {
+    private final ProgramDef def;
+    private final List<SelectedFunction> functions;
+    private final CompileOptions options;
+    private final CodeBuffer<X86Insn> buf = new CodeBuffer<>(X86Encoder::new);
+    private final ConstantPool pool = new ConstantPool(buf);
+    private final Label unwind = buf.label("unwind");
+    private final Label[] functionLabels;
+
+    // Per function.
+    private Allocation alloc;
+    private X86Operands ops;
+    private X86EmitAlu alu;
+    private X86EmitMemory memory;
+    private Label[] blockLabels;
+    private List<Runnable> outOfLine;
+    private List<X86Reg> saved;
+    private int frameBytes;
+
+    X86Emitter(ProgramDef def, List<SelectedFunction> functions, CompileOptions options) {
+        this.def = def;
+        this.functions = functions;
+        this.options = options;
+        this.functionLabels = new Label[functions.size()];
+        for (int i = 0; i < functionLabels.length; i++) functionLabels[i] = buf.label("function" + i);
+    }
+
+    private void emit(X86Insn insn) {
+        buf.emit(insn);
+    }
+
+    private void note(String text) {
+        if (options.listing()) buf.note(text);
+    }
+
+    CompiledProgram emit() {
+        entryStub();
+        for (int i = 0; i < functions.size(); i++) function(i, functions.get(i));
+
+        CodeBuffer.Assembled<X86Insn> asm = buf.assemble();
+        int poolOffset = pool.offset(asm.code().length);
+        List<PoolEntry> entries = pool.entries();
+        byte[] code = Arrays.copyOf(asm.code(), poolOffset + 8 * entries.size());
+        int[] slotOffsets = new int[def.program().slotCount()];
+        Arrays.fill(slotOffsets, -1);
+        int[] functionOffsets = new int[functions.size()];
+        for (int i = 0; i < functions.size(); i++) {
+            functionOffsets[i] = functionLabels[i].offset();
+            int slot = functions.get(i).slot();
+            if (slot >= 0 && slot < slotOffsets.length) slotOffsets[slot] = functionOffsets[i];
+        }
+        StringBuilder listing = new StringBuilder();
+        if (options.listing()) {
+            listing.append(asm.listing(l -> X86Printer.print(l.insn(), l.offset())));
+            for (int i = 0; i < entries.size(); i++) {
+                listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
+            }
+        }
+        return new CompiledProgram("x86_64", code, 0, unwind.offset(), functionOffsets, slotOffsets, poolOffset, entries,
+                listing.toString());
+    }
+
+    // ---- entry stub and unwind path ----------------------------------------------------------
+
+    private void entryStub() {
+        TreeSet<Integer> callee = new TreeSet<>();
+        for (SelectedFunction f : functions) callee.addAll(f.allocation().usedCalleeSaved());
+        List<X86Reg> pushed = new ArrayList<>(List.of(FRAME, ANCHOR));
+        for (int r : callee) pushed.add(X86Operands.reg(r));
+        // The caller's call left rsp ≡ 8 (mod 16); reserve 8 bytes for the limit and realign.
+        int reserve = pushed.size() % 2 == 1 ? 16 : 8;
+        buf.note("entry: prog(r1, r2, r10_top)");
+        for (X86Reg r : pushed) emit(new X86Insn.Push(r));
+        emit(new X86Insn.AluRI(X86Insn.AluOp.SUB, OpSize.Q, X86Reg.RSP, reserve));
+        emit(new X86Insn.MovRR(OpSize.Q, ANCHOR, X86Reg.RSP));
+        // The depth limit at [r12]: the frame pointer a call to depth MAX_FRAMES would pass.
+        emit(new X86Insn.MovRI(OpSize.Q, SCRATCH, MemoryLayout.MAX_FRAMES * options.frameStride()));
+        emit(new X86Insn.AluRR(X86Insn.AluOp.ADD, OpSize.Q, SCRATCH, X86Reg.RDX));
+        emit(new X86Insn.Store(OpSize.Q, new X86Mem(ANCHOR, 0), SCRATCH));
+        emit(new X86Insn.MovRR(OpSize.Q, argument(TargetMachine.FRAME_POINTER_ARG), X86Reg.RDX));
+        buf.emit(new X86LabelRefs.Call(), functionLabels[0]);
+        buf.note("unwind / exit");
+        buf.bind(unwind);
+        emit(new X86Insn.MovRR(OpSize.Q, X86Reg.RSP, ANCHOR));
+        emit(new X86Insn.AluRI(X86Insn.AluOp.ADD, OpSize.Q, X86Reg.RSP, reserve));
+        for (int i = pushed.size() - 1; i >= 0; i--) emit(new X86Insn.Pop(pushed.get(i)));
+        emit(new X86Insn.Ret());
+    }
+
+    private static X86Reg argument(int i) {
+        return X86Machine.ARGUMENTS[i];
+    }
+
+    // ---- functions ---------------------------------------------------------------------------
+
+    private void function(int index, SelectedFunction f) {
+        MachineFunction mf = f.machine();
+        alloc = f.allocation();
+        ops = new X86Operands(buf, alloc);
+        alu = new X86EmitAlu(buf, ops);
+        memory = new X86EmitMemory(buf, ops);
+        outOfLine = new ArrayList<>();
+        blockLabels = new Label[mf.blocks().size()];
+        for (int i = 0; i < blockLabels.length; i++) blockLabels[i] = buf.label("f" + index + "b" + i);
+
+        saved = new ArrayList<>(List.of(FRAME));
+        for (int r : alloc.usedCalleeSaved()) saved.add(X86Operands.reg(r));
+        // rsp ≡ 8 (mod 16) after the call; pushes and the spill area bring it to 0 for calls.
+        frameBytes = 8 * alloc.slotCount();
+        if ((8 + 8 * saved.size() + frameBytes) % 16 != 0) frameBytes += 8;
+        buf.note("function " + index + " " + f.name() + " (slot " + f.slot() + "): " + alloc.slotCount() + " spill slots");
+        buf.bind(functionLabels[index]);
+        for (X86Reg r : saved) emit(new X86Insn.Push(r));
+        if (frameBytes != 0) emit(new X86Insn.AluRI(X86Insn.AluOp.SUB, OpSize.Q, X86Reg.RSP, frameBytes));
+        emit(new X86Insn.MovRR(OpSize.Q, FRAME, argument(TargetMachine.FRAME_POINTER_ARG)));
+
+        List<MachineBlock> blocks = mf.blocks();
+        for (int i = 0; i < blocks.size(); i++) {
+            MachineBlock b = blocks.get(i);
+            buf.bind(blockLabels[b.id()]);
+            note("block " + b.id() + (b.params().isEmpty() ? "" : " " + b.params()));
+            int next = i + 1 < blocks.size() ? blocks.get(i + 1).id() : -1;
+            for (MachineInst mi : b.insts()) inst(b, mi, next);
+        }
+        for (Runnable r : outOfLine) r.run();
+    }
+
+    private void epilogue() {
+        if (frameBytes != 0) emit(new X86Insn.AluRI(X86Insn.AluOp.ADD, OpSize.Q, X86Reg.RSP, frameBytes));
+        for (int i = saved.size() - 1; i >= 0; i--) emit(new X86Insn.Pop(saved.get(i)));
+        emit(new X86Insn.Ret());
+    }
+
+    // ---- instructions ------------------------------------------------------------------------
+
+    private void inst(MachineBlock b, MachineInst mi, int next) {
+        List<Operand> o = mi.operands();
+        MOp op = (MOp) mi.op();
+        switch (op) {
+            case MOp.Move m -> ops.move(ops.location(reg(o, 0)), ops.location(reg(o, 1)), SCRATCH);
+            case MOp.Imm m -> alu.imm(m.value(), reg(o, 0));
+            case MOp.Alu a -> alu.alu(a, reg(o, 0), reg(o, 1), reg(o, 2));
+            case MOp.AluImm a -> alu.aluImm(a, reg(o, 0), reg(o, 1));
+            case MOp.Un u -> alu.unary(u, reg(o, 0), reg(o, 1));
+            case MOp.Ext e -> alu.extend(e, reg(o, 0), reg(o, 1));
+            case MOp.Trunc t -> alu.trunc(reg(o, 0), reg(o, 1));
+            case MOp.Swap s -> alu.swap(s, reg(o, 0), reg(o, 1));
+            case MOp.SetCond s -> alu.setCond(alu.compare(s.cond(), s.width(), reg(o, 1), reg(o, 2)), reg(o, 0));
+            case MOp.SetCondImm s -> alu.setCond(alu.compareImm(s.cond(), s.width(), reg(o, 1), s.imm()), reg(o, 0));
+            case MOp.Select s -> alu.select(reg(o, 0), reg(o, 1), reg(o, 2), reg(o, 3));
+            case MOp.Load l -> memory.load(l, reg(o, 0), reg(o, 1));
+            case MOp.Store s -> memory.store(s, reg(o, 0), reg(o, 1));
+            case MOp.StoreImm s -> memory.storeImm(s, reg(o, 0));
+            case MOp.Atomic a -> {
+                if (a.fetch()) memory.atomic(a, reg(o, 0), reg(o, 1), reg(o, 2));
+                else memory.atomic(a, null, reg(o, 0), reg(o, 1));
+            }
+            case MOp.CmpXchg c -> memory.cmpxchg(c, reg(o, 0), reg(o, 1), reg(o, 2), reg(o, 3));
+            case MOp.PoolLoad p -> {
+                X86Reg t = ops.target(reg(o, 0), SCRATCH);
+                X86Runtime.load(buf, pool, t, p.entry());
+                ops.commit(reg(o, 0), t);
+            }
+            case MOp.CallOut c -> {
+                note("call " + c.entry() + (c.slot() >= 0 ? " (slot " + c.slot() + ")" : ""));
+                X86Runtime.call(buf, pool, c.entry());
+            }
+            case MOp.CallLocal c -> buf.emit(new X86LabelRefs.Call(), functionLabels[c.function()]);
+            case MOp.CallAddress c -> emit(new X86Insn.CallR(ops.read(reg(o, 1), SCRATCH)));
+            case MOp.Params p -> {
+            }
+            case MOp.CheckDepth c -> checkDepth(c.slot(), reg(o, 0));
+            case MOp.Branch br -> branch(b, alu.compare(br.cond(), br.width(), reg(o, 0), reg(o, 1)), next);
+            case MOp.BranchImm br -> branch(b, alu.compareImm(br.cond(), br.width(), reg(o, 0), br.imm()), next);
+            case MOp.Jump j -> {
+                edgeMoves(b, 0);
+                int target = b.succs().getFirst().target();
+                if (target != next) buf.emit(new X86LabelRefs.Jmp(), blockLabels[target]);
+            }
+            case MOp.Return r -> epilogue();
+            case MOp.Trap t -> {
+                note("trap " + t.error() + " (slot " + t.slot() + ")");
+                X86Runtime.error(buf, pool, unwind, t.error(), t.slot(), t.detail());
+            }
+        }
+    }
+
+    private static Reg reg(List<Operand> o, int i) {
+        return o.get(i).reg();
+    }
+
+    /// Stops with CALL_DEPTH when the callee's frame pointer reaches the limit the entry stored.
+    private void checkDepth(int slot, Reg newFp) {
+        X86Reg fp = ops.read(newFp, SCRATCH2);
+        emit(new X86Insn.Load(X86Insn.Extend.MOVQ, SCRATCH, new X86Mem(ANCHOR, 0)));
+        emit(new X86Insn.AluRR(X86Insn.AluOp.CMP, OpSize.Q, fp, SCRATCH));
+        Label tooDeep = buf.label("call_depth");
+        buf.emit(new X86LabelRefs.Jcc(X86Cond.AE), tooDeep);
+        outOfLine.add(() -> {
+            buf.note("call depth exceeded at slot " + slot);
+            buf.bind(tooDeep);
+            X86Runtime.error(buf, pool, unwind, RuntimeError.CALL_DEPTH, slot, 0);
+        });
+    }
+
+    /// The flags are set for `cond`: to successor 0 when it holds, else successor 1.
+    private void branch(MachineBlock b, X86Cond cond, int next) {
+        int taken = b.succs().get(0).target(), other = b.succs().get(1).target();
+        if (other != next && taken == next) {
+            // Fall through into successor 0: branch to successor 1 on the inverted condition.
+            jumpOnEdge(b, 1, cond.negate());
+            edgeMoves(b, 0);
+            return;
+        }
+        jumpOnEdge(b, 0, cond);
+        edgeMoves(b, 1);
+        if (other != next) buf.emit(new X86LabelRefs.Jmp(), blockLabels[other]);
+    }
+
+    /// `jcc` along edge `succ`: straight to the target, or through a trampoline holding its moves.
+    private void jumpOnEdge(MachineBlock b, int succ, X86Cond cond) {
+        int target = b.succs().get(succ).target();
+        if (alloc.edgeMoves(b, succ).isEmpty()) {
+            buf.emit(new X86LabelRefs.Jcc(cond), blockLabels[target]);
+            return;
+        }
+        Label trampoline = buf.label("edge" + b.id() + "_" + succ);
+        buf.emit(new X86LabelRefs.Jcc(cond), trampoline);
+        outOfLine.add(() -> {
+            buf.note("edge mblock" + b.id() + " -> mblock" + target);
+            buf.bind(trampoline);
+            edgeMoves(b, succ);
+            buf.emit(new X86LabelRefs.Jmp(), blockLabels[target]);
+        });
+    }
+
+    private void edgeMoves(MachineBlock b, int succ) {
+        for (ParallelCopy.Move m : alloc.edgeMoves(b, succ)) ops.move(m.dst(), m.src(), SCRATCH2);
+    }
+}
