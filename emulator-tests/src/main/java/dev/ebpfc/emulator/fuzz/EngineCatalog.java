@@ -25,7 +25,10 @@ public final class EngineCatalog {
             new EngineFactory("ir", IrEngine::new),
             new EngineFactory("x86_64", EmulatedEngine::x86_64),
             new EngineFactory("arm64", EmulatedEngine::arm64),
-            new EngineFactory("riscv64", EmulatedEngine::riscv64)
+            new EngineFactory("riscv64", EmulatedEngine::riscv64),
+            new EngineFactory("x86_64-O2", EmulatedEngine::x86_64O2),
+            new EngineFactory("arm64-O2", EmulatedEngine::arm64O2),
+            new EngineFactory("riscv64-O2", EmulatedEngine::riscv64O2)
     );
 
     public static List<String> names() {
