@@ -15,9 +15,21 @@ import java.util.Objects;
 ///   so engines map a faulting PC back to the slot, and `callx` can reach any instruction.
 /// - `poolOffset`, `pool`: entry `i` of the pool is the 8 bytes at `poolOffset + 8·i`.
 /// - `listing`: the machine code per BPF instruction, as the ISA's disassembler prints it.
+/// - `slotRanges`: optional (-O2, where code is not laid out in slot order and `slotOffsets` only
+///   marks function starts): triples `start, end, slot` naming the BPF slot of the machine code
+///   in `[start, end)` of instructions that may fault or call out, which [#slotAt] prefers. Empty
+///   for -O0 code.
 public record CompiledProgram(String target, byte[] code, int entryOffset, int unwindOffset, int[] functionOffsets,
-                              int[] slotOffsets, int poolOffset, List<PoolEntry> pool, String listing) {
+                              int[] slotOffsets, int poolOffset, List<PoolEntry> pool, String listing, int[] slotRanges) {
+    /// Code without [#slotRanges] (every -O0 lowering).
+    public CompiledProgram(String target, byte[] code, int entryOffset, int unwindOffset, int[] functionOffsets,
+                           int[] slotOffsets, int poolOffset, List<PoolEntry> pool, String listing) {
+        this(target, code, entryOffset, unwindOffset, functionOffsets, slotOffsets, poolOffset, pool, listing, new int[0]);
+    }
+
     public CompiledProgram {
+        slotRanges = slotRanges.clone();
+        if (slotRanges.length % 3 != 0) throw new IllegalArgumentException("slot ranges come in triples");
         Objects.requireNonNull(target);
         code = code.clone();
         functionOffsets = functionOffsets.clone();
@@ -52,8 +64,12 @@ public record CompiledProgram(String target, byte[] code, int entryOffset, int u
         return pool.isEmpty() ? code.length : end;
     }
 
-    /// The BPF slot whose machine code contains `offset`, or -1 (prologue, stubs, pool).
+    /// The BPF slot whose machine code contains `offset`, or -1 (prologue, stubs, pool): from
+    /// [#slotRanges] when one covers it, else the last slot starting at or before it.
     public int slotAt(int offset) {
+        for (int i = 0; i < slotRanges.length; i += 3) {
+            if (offset >= slotRanges[i] && offset < slotRanges[i + 1]) return slotRanges[i + 2];
+        }
         int best = -1, bestOffset = -1;
         for (int s = 0; s < slotOffsets.length; s++) {
             int o = slotOffsets[s];
@@ -77,6 +93,11 @@ public record CompiledProgram(String target, byte[] code, int entryOffset, int u
     }
 
     @Override
+    public int[] slotRanges() {
+        return slotRanges.clone();
+    }
+
+    @Override
     public int[] functionOffsets() {
         return functionOffsets.clone();
     }
@@ -85,7 +106,8 @@ public record CompiledProgram(String target, byte[] code, int entryOffset, int u
     public boolean equals(Object o) {
         return o instanceof CompiledProgram c && target.equals(c.target) && Arrays.equals(code, c.code) && entryOffset == c.entryOffset
                 && unwindOffset == c.unwindOffset && Arrays.equals(functionOffsets, c.functionOffsets)
-                && Arrays.equals(slotOffsets, c.slotOffsets) && poolOffset == c.poolOffset && pool.equals(c.pool);
+                && Arrays.equals(slotOffsets, c.slotOffsets) && poolOffset == c.poolOffset && pool.equals(c.pool)
+                && Arrays.equals(slotRanges, c.slotRanges);
     }
 
     @Override

@@ -47,6 +47,8 @@ public final class Selector {
     private final Map<Block, Integer> blockIndex = new HashMap<>();
     private Reg.VReg framePointer;
     private MachineBlock current;
+    /// The bytecode slot of the IR instruction being selected ([MachineFunction#sourceSlot]).
+    private int slot = -1;
 
     private Selector(TargetMachine tm, Function f, Map<String, Integer> functionIndex, Map<String, Integer> functionSlots, long frameStride) {
         this.tm = tm;
@@ -97,6 +99,7 @@ public final class Selector {
     private void select(Inst inst) {
         Value res = inst.result();
         int slot = inst.slot();
+        this.slot = slot;
         switch (inst.op()) {
             case Instruction.Const c -> add(new MOp.Imm(c.value()), def(res));
             case Instruction.Binary(BinaryOp op, Value a, Value b) -> binary(res, op, a, b);
@@ -312,7 +315,9 @@ public final class Selector {
         if (address != null) ops.add(Operand.use(address));
         for (int k = 0; k < args; k++) ops.add(Operand.use(arg(k)));
         if (withFramePointer) ops.add(Operand.use(arg(TargetMachine.FRAME_POINTER_ARG)));
-        current.add(new MachineInst(op, ops, tm.callClobbers(), false));
+        MachineInst call = new MachineInst(op, ops, tm.callClobbers(), false);
+        current.add(call);
+        mf.setSourceSlot(call, slot);
         Reg.VReg into = switch (result) {
             case null -> null;
             case Value v -> vreg(v);
@@ -331,7 +336,9 @@ public final class Selector {
     // ---- helpers -----------------------------------------------------------------------------
 
     private void add(MOp op, Operand... operands) {
-        current.add(new MachineInst(op, List.of(operands), tm.clobbers(op), false));
+        MachineInst inst = new MachineInst(op, List.of(operands), tm.clobbers(op), false);
+        current.add(inst);
+        mf.setSourceSlot(inst, slot);
     }
 
     private void move(Reg dst, Reg src) {
