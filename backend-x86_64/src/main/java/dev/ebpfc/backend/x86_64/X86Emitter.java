@@ -57,12 +57,19 @@ final class X86Emitter {
     private final ConstantPool pool = new ConstantPool(buf);
     private final Label unwind = buf.label("unwind");
     private final Label[] functionLabels;
+    /// Machine code of instructions that may fault or call out, and their BPF slot.
+    private final List<SlotRange> slotRanges = new ArrayList<>();
+
+    private record SlotRange(Label start, Label end, int slot) {
+    }
 
     // Per function.
     private Allocation alloc;
     private X86Operands ops;
     private X86EmitAlu alu;
     private X86EmitMemory memory;
+    private MachineFunction mf;
+    private java.util.BitSet read;
     private Label[] blockLabels;
     private List<Runnable> outOfLine;
     private List<X86Reg> saved;
@@ -107,8 +114,15 @@ final class X86Emitter {
                 listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
             }
         }
+        int[] ranges = new int[3 * slotRanges.size()];
+        for (int i = 0; i < slotRanges.size(); i++) {
+            SlotRange r = slotRanges.get(i);
+            ranges[3 * i] = r.start().offset();
+            ranges[3 * i + 1] = r.end().offset();
+            ranges[3 * i + 2] = r.slot();
+        }
         return new CompiledProgram("x86_64", code, 0, unwind.offset(), functionOffsets, slotOffsets, poolOffset, entries,
-                listing.toString());
+                listing.toString(), ranges);
     }
 
     // ---- entry stub and unwind path ----------------------------------------------------------
@@ -145,7 +159,8 @@ final class X86Emitter {
     // ---- functions ---------------------------------------------------------------------------
 
     private void function(int index, SelectedFunction f) {
-        MachineFunction mf = f.machine();
+        mf = f.machine();
+        read = readRegisters(mf);
         alloc = f.allocation();
         ops = new X86Operands(buf, alloc);
         alu = new X86EmitAlu(buf, ops);
@@ -184,11 +199,53 @@ final class X86Emitter {
 
     // ---- instructions ------------------------------------------------------------------------
 
+    /// Virtual registers some instruction or edge reads: a copy into any other one is dead (the
+    /// selector leaves the copies of unused parameters and call results).
+    private static java.util.BitSet readRegisters(MachineFunction mf) {
+        java.util.BitSet read = new java.util.BitSet();
+        for (MachineBlock b : mf.blocks()) {
+            for (MachineInst i : b.insts()) {
+                for (Operand o : i.operands()) if (o.role() != Operand.Role.DEF && o.reg() instanceof Reg.VReg v) read.set(v.id());
+            }
+            for (MachineBlock.Edge e : b.succs()) for (Reg r : e.args()) if (r instanceof Reg.VReg v) read.set(v.id());
+        }
+        return read;
+    }
+
+    /// The BPF slot an error inside `op`'s code is reported at, or -1 when it cannot fail or
+    /// names its slot itself (traps, depth checks).
+    private int errorSlot(MachineInst mi, MOp op) {
+        return switch (op) {
+            case MOp.CallOut c -> c.slot();
+            case MOp.Load l -> mf.sourceSlot(mi);
+            case MOp.Store st -> mf.sourceSlot(mi);
+            case MOp.StoreImm st -> mf.sourceSlot(mi);
+            case MOp.Atomic a -> mf.sourceSlot(mi);
+            case MOp.CmpXchg c -> mf.sourceSlot(mi);
+            default -> -1;
+        };
+    }
+
     private void inst(MachineBlock b, MachineInst mi, int next) {
-        List<Operand> o = mi.operands();
         MOp op = (MOp) mi.op();
+        int slot = errorSlot(mi, op);
+        if (slot < 0) {
+            lower(b, mi, op, next);
+            return;
+        }
+        Label start = buf.label("slot" + slot), end = buf.label("slot" + slot + "_end");
+        buf.bind(start);
+        lower(b, mi, op, next);
+        buf.bind(end);
+        slotRanges.add(new SlotRange(start, end, slot));
+    }
+
+    private void lower(MachineBlock b, MachineInst mi, MOp op, int next) {
+        List<Operand> o = mi.operands();
         switch (op) {
-            case MOp.Move m -> ops.move(ops.location(reg(o, 0)), ops.location(reg(o, 1)), SCRATCH);
+            case MOp.Move m -> {
+                if (!(reg(o, 0) instanceof Reg.VReg d) || read.get(d.id())) ops.move(ops.location(reg(o, 0)), ops.location(reg(o, 1)), SCRATCH);
+            }
             case MOp.Imm m -> alu.imm(m.value(), reg(o, 0));
             case MOp.Alu a -> alu.alu(a, reg(o, 0), reg(o, 1), reg(o, 2));
             case MOp.AluImm a -> alu.aluImm(a, reg(o, 0), reg(o, 1));
