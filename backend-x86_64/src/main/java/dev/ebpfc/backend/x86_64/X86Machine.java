@@ -49,10 +49,16 @@ public final class X86Machine implements TargetMachine {
         this(REGISTERS);
     }
 
-    /// A machine with a different allocatable set (tests: force spills with few registers).
-    /// `registers` must keep r11, r10 as scratch and leave rbp, r12 and rsp out.
-    X86Machine(RegisterSet registers) {
-        if (!registers.scratch().equals(REGISTERS.scratch())) throw new IllegalArgumentException("scratch must be r11, r10");
+    /// A machine allocating only `callerSaved` and `calleeSaved` (a subset of the default sets),
+    /// for tests that force spills with few registers.
+    public X86Machine(List<X86Reg> callerSaved, List<X86Reg> calleeSaved) {
+        if (!CALLER_SAVED.containsAll(callerSaved) || !CALLEE_SAVED.containsAll(calleeSaved) || callerSaved.isEmpty()) {
+            throw new IllegalArgumentException("not a subset of the allocatable registers: " + callerSaved + " " + calleeSaved);
+        }
+        this.registers = new RegisterSet(numbers(callerSaved), numbers(calleeSaved), REGISTERS.scratch());
+    }
+
+    private X86Machine(RegisterSet registers) {
         this.registers = registers;
     }
 

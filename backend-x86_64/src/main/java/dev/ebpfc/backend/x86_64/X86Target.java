@@ -10,6 +10,17 @@ import dev.ebpfc.frontend.object.ProgramDef;
 /// with [X86Machine], except for programs the lifter refuses, which have no -O2 form and get the
 /// -O0 code (it reports their problem at run time exactly as the interpreter does).
 public final class X86Target implements Target {
+    private final X86Machine machine;
+
+    public X86Target() {
+        this(new X86Machine());
+    }
+
+    /// -O2 code for `machine` (tests: a machine with few registers exercises the spill paths).
+    public X86Target(X86Machine machine) {
+        this.machine = machine;
+    }
+
     @Override
     public String name() {
         return "x86_64";
@@ -20,7 +31,7 @@ public final class X86Target implements Target {
         return switch (options.level()) {
             case O0 -> new X86Lowering(program, options).compile();
             case O2 -> {
-                CompiledProgram optimised = OptimisingCompiler.compile(program, options, new X86Machine());
+                CompiledProgram optimised = OptimisingCompiler.compile(program, options, machine);
                 yield optimised != null ? optimised : new X86Lowering(program, options).compile();
             }
         };
