@@ -213,10 +213,19 @@ final class X86EmitAlu {
             case 32 -> !op.signed() || op.to32() ? X86Insn.Extend.MOVL : X86Insn.Extend.MOVSLQ;
             default -> throw new IllegalStateException("extend from " + op.fromBits());
         };
+        if (kind == X86Insn.Extend.MOVL && ops.zeroExtended(a)) {
+            trunc(d, a);
+            return;
+        }
         extend(kind, d, a);
     }
 
     void trunc(Reg d, Reg a) {
+        if (ops.zeroExtended(a)) {
+            // Already a zero-extended 32-bit value: a copy, nothing when it stays in place.
+            ops.move(ops.location(d), ops.use(a), SCRATCH);
+            return;
+        }
         extend(X86Insn.Extend.MOVL, d, a);
     }
 

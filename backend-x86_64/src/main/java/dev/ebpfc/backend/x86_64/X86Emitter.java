@@ -72,6 +72,9 @@ final class X86Emitter {
     private java.util.BitSet read;
     private Label[] blockLabels;
     private List<Runnable> outOfLine;
+    /// Trampolines of this function by target and moves: edges that need the same copies into
+    /// the same block share one.
+    private java.util.Map<String, Label> trampolines;
     private List<X86Reg> saved;
     private int frameBytes;
 
@@ -132,22 +135,27 @@ final class X86Emitter {
         for (SelectedFunction f : functions) callee.addAll(f.allocation().usedCalleeSaved());
         List<X86Reg> pushed = new ArrayList<>(List.of(FRAME, ANCHOR));
         for (int r : callee) pushed.add(X86Operands.reg(r));
-        // The caller's call left rsp ≡ 8 (mod 16); reserve 8 bytes for the limit and realign.
-        int reserve = pushed.size() % 2 == 1 ? 16 : 8;
+        // The caller's call left rsp ≡ 8 (mod 16); reserve 8 bytes for the depth limit (when a
+        // function checks it) and realign.
+        boolean limit = functions.stream().anyMatch(f -> f.machine().blocks().stream()
+                .anyMatch(b -> b.insts().stream().anyMatch(i -> i.op() instanceof MOp.CheckDepth)));
+        int reserve = (limit ? 8 : 0) + ((pushed.size() + (limit ? 1 : 0)) % 2 == 0 ? 8 : 0);
         buf.note("entry: prog(r1, r2, r10_top)");
         for (X86Reg r : pushed) emit(new X86Insn.Push(r));
-        emit(new X86Insn.AluRI(X86Insn.AluOp.SUB, OpSize.Q, X86Reg.RSP, reserve));
+        if (reserve != 0) emit(new X86Insn.AluRI(X86Insn.AluOp.SUB, OpSize.Q, X86Reg.RSP, reserve));
         emit(new X86Insn.MovRR(OpSize.Q, ANCHOR, X86Reg.RSP));
-        // The depth limit at [r12]: the frame pointer a call to depth MAX_FRAMES would pass.
-        emit(new X86Insn.MovRI(OpSize.Q, SCRATCH, MemoryLayout.MAX_FRAMES * options.frameStride()));
-        emit(new X86Insn.AluRR(X86Insn.AluOp.ADD, OpSize.Q, SCRATCH, X86Reg.RDX));
-        emit(new X86Insn.Store(OpSize.Q, new X86Mem(ANCHOR, 0), SCRATCH));
+        if (limit) {
+            // The depth limit at [r12]: the frame pointer a call to depth MAX_FRAMES would pass.
+            emit(new X86Insn.MovRI(OpSize.Q, SCRATCH, MemoryLayout.MAX_FRAMES * options.frameStride()));
+            emit(new X86Insn.AluRR(X86Insn.AluOp.ADD, OpSize.Q, SCRATCH, X86Reg.RDX));
+            emit(new X86Insn.Store(OpSize.Q, new X86Mem(ANCHOR, 0), SCRATCH));
+        }
         emit(new X86Insn.MovRR(OpSize.Q, argument(TargetMachine.FRAME_POINTER_ARG), X86Reg.RDX));
         buf.emit(new X86LabelRefs.Call(), functionLabels[0]);
         buf.note("unwind / exit");
         buf.bind(unwind);
         emit(new X86Insn.MovRR(OpSize.Q, X86Reg.RSP, ANCHOR));
-        emit(new X86Insn.AluRI(X86Insn.AluOp.ADD, OpSize.Q, X86Reg.RSP, reserve));
+        if (reserve != 0) emit(new X86Insn.AluRI(X86Insn.AluOp.ADD, OpSize.Q, X86Reg.RSP, reserve));
         for (int i = pushed.size() - 1; i >= 0; i--) emit(new X86Insn.Pop(pushed.get(i)));
         emit(new X86Insn.Ret());
     }
@@ -162,23 +170,32 @@ final class X86Emitter {
         mf = f.machine();
         read = readRegisters(mf);
         alloc = f.allocation();
-        ops = new X86Operands(buf, alloc);
+        ops = new X86Operands(buf, alloc, mf);
         alu = new X86EmitAlu(buf, ops);
         memory = new X86EmitMemory(buf, ops);
         outOfLine = new ArrayList<>();
+        trampolines = new java.util.HashMap<>();
         blockLabels = new Label[mf.blocks().size()];
         for (int i = 0; i < blockLabels.length; i++) blockLabels[i] = buf.label("f" + index + "b" + i);
 
-        saved = new ArrayList<>(List.of(FRAME));
+        // rbp = BPF r10 matters to engines at calls out (they read r10 there) and to the reads of
+        // the frame pointer that use it; a function with neither leaves rbp alone.
+        boolean callsOut = mf.blocks().stream().anyMatch(b -> b.insts().stream().anyMatch(i -> i.op() instanceof MOp.CallOut));
+        boolean setsFrame = callsOut || ops.readsFramePointer(read);
+        saved = new ArrayList<>(setsFrame ? List.of(FRAME) : List.of());
         for (int r : alloc.usedCalleeSaved()) saved.add(X86Operands.reg(r));
-        // rsp ≡ 8 (mod 16) after the call; pushes and the spill area bring it to 0 for calls.
+        // rsp ≡ 8 (mod 16) after the call; pushes and the spill area bring it to 0 for calls
+        // (runtime errors of traps and depth checks are calls too). A leaf needs no alignment.
+        boolean calls = mf.blocks().stream().anyMatch(b -> b.insts().stream().anyMatch(i -> i.op() instanceof MOp.CallOut
+                || i.op() instanceof MOp.CallLocal || i.op() instanceof MOp.CallAddress || i.op() instanceof MOp.Trap
+                || i.op() instanceof MOp.CheckDepth));
         frameBytes = 8 * alloc.slotCount();
-        if ((8 + 8 * saved.size() + frameBytes) % 16 != 0) frameBytes += 8;
+        if (calls && (8 + 8 * saved.size() + frameBytes) % 16 != 0) frameBytes += 8;
         buf.note("function " + index + " " + f.name() + " (slot " + f.slot() + "): " + alloc.slotCount() + " spill slots");
         buf.bind(functionLabels[index]);
         for (X86Reg r : saved) emit(new X86Insn.Push(r));
         if (frameBytes != 0) emit(new X86Insn.AluRI(X86Insn.AluOp.SUB, OpSize.Q, X86Reg.RSP, frameBytes));
-        emit(new X86Insn.MovRR(OpSize.Q, FRAME, argument(TargetMachine.FRAME_POINTER_ARG)));
+        if (setsFrame) emit(new X86Insn.MovRR(OpSize.Q, FRAME, argument(TargetMachine.FRAME_POINTER_ARG)));
 
         List<MachineBlock> blocks = mf.blocks();
         for (int i = 0; i < blocks.size(); i++) {
@@ -244,7 +261,7 @@ final class X86Emitter {
         List<Operand> o = mi.operands();
         switch (op) {
             case MOp.Move m -> {
-                if (!(reg(o, 0) instanceof Reg.VReg d) || read.get(d.id())) ops.move(ops.location(reg(o, 0)), ops.location(reg(o, 1)), SCRATCH);
+                if (!(reg(o, 0) instanceof Reg.VReg d) || read.get(d.id())) ops.move(ops.location(reg(o, 0)), ops.use(reg(o, 1)), SCRATCH);
             }
             case MOp.Imm m -> alu.imm(m.value(), reg(o, 0));
             case MOp.Alu a -> alu.alu(a, reg(o, 0), reg(o, 1), reg(o, 2));
@@ -332,7 +349,15 @@ final class X86Emitter {
             buf.emit(new X86LabelRefs.Jcc(cond), blockLabels[target]);
             return;
         }
+        List<ParallelCopy.Move> moves = alloc.edgeMoves(b, succ);
+        String key = target + " " + moves;
+        Label shared = trampolines.get(key);
+        if (shared != null) {
+            buf.emit(new X86LabelRefs.Jcc(cond), shared);
+            return;
+        }
         Label trampoline = buf.label("edge" + b.id() + "_" + succ);
+        trampolines.put(key, trampoline);
         buf.emit(new X86LabelRefs.Jcc(cond), trampoline);
         outOfLine.add(() -> {
             buf.note("edge mblock" + b.id() + " -> mblock" + target);

@@ -21,6 +21,11 @@ public final class X86Target implements Target {
         this.machine = machine;
     }
 
+    /// The machine -O2 code is emitted for.
+    public X86Machine machine() {
+        return machine;
+    }
+
     @Override
     public String name() {
         return "x86_64";

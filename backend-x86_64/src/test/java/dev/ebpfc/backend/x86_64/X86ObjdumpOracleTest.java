@@ -49,6 +49,23 @@ class X86ObjdumpOracleTest {
         assertEquals(COUNT, at.size());
     }
 
+    /// Compares every instruction line of `c`'s listing with objdump's text at its offset, adding
+    /// a line per mismatch to `mismatches`; returns the number of instruction lines.
+    static int listingMismatches(String name, dev.ebpfc.backend.CompiledProgram c, List<String> mismatches) throws IOException, InterruptedException {
+        Map<Integer, String> dis = objdump(java.util.Arrays.copyOf(c.code(), c.codeSize()));
+        int lines = 0;
+        for (String line : c.listing().split("\n")) {
+            if (line.startsWith(";") || line.contains("pool[") || line.isBlank()) continue;
+            int colon = line.indexOf(':');
+            int offset = Integer.parseInt(line.substring(0, colon).trim(), 16);
+            String rest = line.substring(colon + 1).trim();
+            String text = normalize(rest.substring(rest.indexOf(' ') + 1));
+            lines++;
+            if (!text.equals(dis.get(offset))) mismatches.add(name + " at 0x" + Integer.toHexString(offset) + ": listing '" + text + "', objdump '" + dis.get(offset) + "'");
+        }
+        return lines;
+    }
+
     static String normalize(String s) {
         return s.trim().replaceAll("\\s+", " ");
     }
