@@ -72,7 +72,7 @@ final class X86EmitAlu {
         }
         X86Reg dr = ops.regOf(d), ar = ops.regOf(a), br = ops.regOf(b);
         if (dr != null && dr == ar) {
-            twoAddress(o, sz, dr, br != null ? br : ops.read(b, SCRATCH));
+            twoAddress(o, sz, dr, b, SCRATCH);
             return;
         }
         if (dr != null && dr == br) {
@@ -89,8 +89,26 @@ final class X86EmitAlu {
         }
         X86Reg t = dr != null && dr != br ? dr : SCRATCH;
         ops.load(t, a);
-        twoAddress(o, sz, t, br != null ? br : ops.read(b, SCRATCH2));
+        twoAddress(o, sz, t, b, SCRATCH2);
         ops.commit(d, t);
+    }
+
+    /// `t = t op b`; a spilled b is the instruction's memory operand (imul reloads it into `via`).
+    private void twoAddress(BinaryOp o, OpSize sz, X86Reg t, Reg b, X86Reg via) {
+        X86Mem m = ops.slotOf(b);
+        if (m == null || o == BinaryOp.MUL) {
+            twoAddress(o, sz, t, ops.read(b, via));
+            return;
+        }
+        X86Insn.AluOp alu = switch (o) {
+            case ADD -> X86Insn.AluOp.ADD;
+            case SUB -> X86Insn.AluOp.SUB;
+            case AND -> X86Insn.AluOp.AND;
+            case OR -> X86Insn.AluOp.OR;
+            case XOR -> X86Insn.AluOp.XOR;
+            default -> throw new IllegalStateException(o.toString());
+        };
+        emit(new X86Insn.AluRM(alu, sz, t, m));
     }
 
     private void twoAddress(BinaryOp o, OpSize sz, X86Reg t, X86Reg src) {
@@ -261,7 +279,13 @@ final class X86EmitAlu {
     /// Sets the flags for `a cond b` and returns the x86 condition that is then true.
     X86Cond compare(Cond cond, Width w, Reg a, Reg b) {
         OpSize sz = size(w);
-        X86Reg ar = ops.read(a, SCRATCH), br = ops.read(b, SCRATCH2);
+        X86Reg ar = ops.read(a, SCRATCH);
+        X86Mem bm = ops.slotOf(b);
+        if (cond != Cond.JSET && bm != null) {
+            emit(new X86Insn.AluRM(X86Insn.AluOp.CMP, sz, ar, bm));
+            return X86Cond.of(cond);
+        }
+        X86Reg br = ops.read(b, SCRATCH2);
         if (cond == Cond.JSET) emit(new X86Insn.TestRR(sz, ar, br));
         else emit(new X86Insn.AluRR(X86Insn.AluOp.CMP, sz, ar, br));
         return X86Cond.of(cond);
@@ -270,8 +294,13 @@ final class X86EmitAlu {
     /// [#compare] with an immediate (the low 32 bits at W32; a fitting simm32 at W64).
     X86Cond compareImm(Cond cond, Width w, Reg a, long imm) {
         OpSize sz = size(w);
-        X86Reg ar = ops.read(a, SCRATCH);
         int k = (int) imm;
+        X86Mem am = ops.slotOf(a);
+        if (cond != Cond.JSET && am != null) {
+            emit(new X86Insn.AluMI(X86Insn.AluOp.CMP, sz, am, k));
+            return X86Cond.of(cond);
+        }
+        X86Reg ar = ops.read(a, SCRATCH);
         if (cond == Cond.JSET) emit(new X86Insn.TestRI(sz, ar, k));
         else if (k == 0 && (cond == Cond.JEQ || cond == Cond.JNE)) emit(new X86Insn.TestRR(sz, ar, ar));
         else emit(new X86Insn.AluRI(X86Insn.AluOp.CMP, sz, ar, k));

@@ -261,7 +261,9 @@ final class X86Emitter {
         List<Operand> o = mi.operands();
         switch (op) {
             case MOp.Move m -> {
-                if (!(reg(o, 0) instanceof Reg.VReg d) || read.get(d.id())) ops.move(ops.location(reg(o, 0)), ops.use(reg(o, 1)), SCRATCH);
+                // Copies nothing reads, and frame-pointer copies only ever read from rbp, are dropped.
+                boolean dead = reg(o, 0) instanceof Reg.VReg d && (!read.get(d.id()) || ops.readOnlyFromFrame(d));
+                if (!dead) ops.move(ops.location(reg(o, 0)), ops.use(reg(o, 1)), SCRATCH);
             }
             case MOp.Imm m -> alu.imm(m.value(), reg(o, 0));
             case MOp.Alu a -> alu.alu(a, reg(o, 0), reg(o, 1), reg(o, 2));

@@ -95,6 +95,14 @@ public sealed interface X86Insn {
     record AluRI(AluOp op, OpSize size, X86Reg dst, int imm) implements X86Insn {
     }
 
+    /// `op dst, [src]`: the ALU group with a memory source (a spilled operand).
+    record AluRM(AluOp op, OpSize size, X86Reg dst, X86Mem src) implements X86Insn {
+    }
+
+    /// `op [dst], imm`: the ALU group on memory (`cmp` of a spilled operand with a constant).
+    record AluMI(AluOp op, OpSize size, X86Mem dst, int imm) implements X86Insn {
+    }
+
     record TestRR(OpSize size, X86Reg a, X86Reg b) implements X86Insn {
     }
 

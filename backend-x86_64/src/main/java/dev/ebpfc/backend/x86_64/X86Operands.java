@@ -27,12 +27,22 @@ final class X86Operands {
     private final Allocation alloc;
     private final BitSet framePointers;
     private final BitSet zeroExtended;
+    private final BitSet edgeArguments = new BitSet();
 
     X86Operands(CodeBuffer<X86Insn> buf, Allocation alloc, MachineFunction mf) {
         this.buf = buf;
         this.alloc = alloc;
         this.framePointers = framePointers(mf);
         this.zeroExtended = zeroExtended(mf);
+        for (MachineBlock b : mf.blocks()) {
+            for (MachineBlock.Edge e : b.succs()) for (Reg r : e.args()) if (r instanceof Reg.VReg v) edgeArguments.set(v.id());
+        }
+    }
+
+    /// Whether `v` is a frame-pointer copy no edge passes on: every read of it reads rbp, so
+    /// its allocated place is never read and its definition can be left out.
+    boolean readOnlyFromFrame(Reg.VReg v) {
+        return framePointers.get(v.id()) && !edgeArguments.get(v.id());
     }
 
     /// Whether any of the frame-pointer registers is in `read` (then the function must set rbp).

@@ -139,7 +139,9 @@ class X86ObjdumpOracleTest {
         X86Insn.AluOp[] lockable = {X86Insn.AluOp.ADD, X86Insn.AluOp.OR, X86Insn.AluOp.AND, X86Insn.AluOp.XOR};
         X86Cond cond = X86Cond.values()[r.nextInt(16)];
         OpSize s = size(r);
-        return switch (r.nextInt(33)) {
+        return switch (r.nextInt(35)) {
+            case 33 -> new X86Insn.AluRM(X86Insn.AluOp.values()[r.nextInt(8)], s, reg(r), mem(r));
+            case 34 -> new X86Insn.AluMI(X86Insn.AluOp.values()[r.nextInt(8)], s, mem(r), sized(imm(r), s));
             case 0 -> new X86Insn.AluRR(X86Insn.AluOp.values()[r.nextInt(8)], s, reg(r), reg(r));
             case 1 -> new X86Insn.AluRI(X86Insn.AluOp.values()[r.nextInt(8)], s, reg(r), sized(imm(r), s));
             case 2 -> new X86Insn.TestRR(s, reg(r), reg(r));
