@@ -1,6 +1,8 @@
 package dev.ebpfc.cli;
 
 import dev.ebpfc.backend.CompileOptions;
+import dev.ebpfc.backend.ProgramEnvironment;
+import dev.ebpfc.runtime.helpers.HelperProfile;
 import dev.ebpfc.backend.CompiledProgram;
 import dev.ebpfc.backend.PoolEntry;
 import dev.ebpfc.backend.Target;
@@ -68,7 +70,10 @@ final class CompileCommand implements Callable<Integer> {
         ProgramDef def = in.programs(program).getFirst();
         CompiledProgram code;
         try {
-            code = t.compile(def, new CompileOptions(lvl, NativeEngine.FRAME_STRIDE));
+            // -O2 lifts with the object's maps (without them the lifter refuses map programs and
+            // the target falls back to -O0) and the Linux helpers, as `run` and the engines do.
+            code = t.compile(def, new CompileOptions(lvl, NativeEngine.FRAME_STRIDE)
+                    .withEnvironment(ProgramEnvironment.of(in.object(), HelperProfile.LINUX, null)));
         } catch (UnsupportedOperationException e) {
             throw new UsageException("-O" + level + " is not available for " + target + " yet: " + e.getMessage());
         }
