@@ -5,7 +5,8 @@ import dev.ebpfc.backend.nativeexec.NativeEngine;
 import dev.ebpfc.backend.x86_64.X86Target;
 import dev.ebpfc.runtime.conformance.ConformanceCase;
 import dev.ebpfc.runtime.conformance.ConformanceRunner;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +14,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/// x86_64 code run natively on the host against the public bpf_conformance suite, at -O0 and at
-/// -O2: every test passes, as on the interpreter and under emulation.
+/// x86_64 code at -O0 and -O2 run natively on the host against the public bpf_conformance suite:
+/// every test passes, as on the interpreter and under emulation.
 class NativeConformanceTest {
     static Path suite() {
         String dir = System.getProperty("ebpfc.conformance.dir");
@@ -25,18 +26,9 @@ class NativeConformanceTest {
         return p;
     }
 
-    @Test
-    void everyTestPasses() {
-        everyTestPassesAt(CompileOptions.Level.O0);
-    }
-
-    /// -O2 code where X86Target has it (arithmetic-only programs), its -O0 fallback elsewhere.
-    @Test
-    void everyTestPassesAtO2() {
-        everyTestPassesAt(CompileOptions.Level.O2);
-    }
-
-    private static void everyTestPassesAt(CompileOptions.Level level) {
+    @ParameterizedTest
+    @EnumSource(CompileOptions.Level.class)
+    void everyTestPasses(CompileOptions.Level level) {
         List<Path> files = ConformanceRunner.collect(List.of(suite().resolve("tests")));
         assertEquals(313, files.size(), "the suite has 313 tests");
         try (NativeEngine engine = new NativeEngine(new X86Target(), level)) {
@@ -50,6 +42,7 @@ class NativeConformanceTest {
                     failures.append(c.file()).append(": ").append(c.detail()).append('\n');
                 }
             }
+            System.out.println(engine.name() + ": " + (files.size() - failed) + "/" + files.size() + " pass");
             assertEquals("", failures.toString(), failed + " of " + files.size() + " failed");
         }
     }
