@@ -41,6 +41,14 @@ for name in $(printf '%s\n' "${!CPUS[@]}" | sort); do
     done
 done
 
+# The llvm-objdump instruction samples (LlvmObjdumpAgreementTest), named without a -mcpu suffix.
+for sample in asm-sample:v1 asm-sample-v3:v3; do
+    name="${sample%%:*}" cpu="${sample##*:}"
+    clang-14 -O2 -g -target bpfel -mcpu="$cpu" -fdebug-compilation-dir=. -fno-ident \
+        -Wall -Werror -c "$name.c" -o "$OUT/$name.o"
+    echo "built fixtures/$name.o (clang-14, $(stat -c %s "$OUT/$name.o") bytes)"
+done
+
 # Seed corpus for a Jazzer fuzz test of the loader (ElfLoaderFuzzTest.loadNeverCrashes): a few
 # valid objects and a few with one field broken. Offsets are those of the clang 14 builds above
 # (see ElfMalformedTest); after a compiler change the seeds stay useful inputs, just broken elsewhere.

@@ -1,12 +1,13 @@
 /* Example host for an ebpfc AOT object (docs/aot-abi.md): links one compiled XDP or raw program,
  * provides the helpers it may call (map lookup/update/delete for array and hash maps,
  * ktime_get_ns, get_prandom_u32 as the ebpfc runtime models them) and the runtime entries, runs
- * it once on a packet read from a file, and prints r0 and every map's entries in key order as
- * hex (key || value, the bytes of ebpfc's map snapshots), so results compare with
- * `ebpfc run --engine interp`.
+ * it once on a packet read from a file, and prints r0, every map's entries in key order as hex
+ * (key || value, the bytes of ebpfc's map snapshots) and the packet or memory after the run, so
+ * results compare with `ebpfc run --engine interp`.
  *
- *   make PROG=fnv1a OBJ=fnv1a.x86_64.o && ./host-fnv1a packet.bin          (XDP context)
- *   ./host-fnv1a --raw mem.bin                                           (r1 = mem, r2 = length)
+ *   make PROG=fnv1a && ./host-fnv1a-x86_64 packet.bin                     (XDP context)
+ *   ./host-fnv1a-x86_64 --raw mem.bin                                     (r1 = mem, r2 = length)
+ *   make TARGET=arm64 PROG=fnv1a && qemu-aarch64 ./host-fnv1a-arm64 packet.bin   (see Makefile)
  *
  * PROG is the program's symbol name. Built without PIE: the code's constant pool holds absolute
  * addresses the static linker fills in, and the packet must lie below 4 GiB (xdp_md holds 32-bit
@@ -214,5 +215,9 @@ int main(int argc, char **argv) {
     else r0 = stop_r0;
     printf("r0=0x%llx%s\n", (unsigned long long)r0, why == 2 ? " (error)" : "");
     for (uint32_t i = 0; i < CAT(PROG, _map_count); i++) dump(&CAT(PROG, _maps)[i]);
+    /* The bytes the program may have written in place: the memory or the packet (data to data_end). */
+    printf("%s: ", raw ? "mem" : "packet");
+    print_hex(pkt_data, pkt_len);
+    printf("\n");
     return 0;
 }

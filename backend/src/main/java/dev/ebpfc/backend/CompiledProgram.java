@@ -15,9 +15,26 @@ import java.util.Objects;
 ///   so engines map a faulting PC back to the slot, and `callx` can reach any instruction.
 /// - `poolOffset`, `pool`: entry `i` of the pool is the 8 bytes at `poolOffset + 8·i`.
 /// - `listing`: the machine code per BPF instruction, as the ISA's disassembler prints it.
+/// - `slotRanges`: for code whose slots are not laid out in order (-O2), machine ranges that
+///   belong to one slot, as triples `start, end, slot` (`[start, end)`, sorted by start, not
+///   overlapping): the memory accesses and calls out that may stop a run, so that a fault or a
+///   helper's stop is reported at the interpreter's slot. Empty for -O0 code.
 public record CompiledProgram(String target, byte[] code, int entryOffset, int unwindOffset, int[] functionOffsets,
-                              int[] slotOffsets, int poolOffset, List<PoolEntry> pool, String listing) {
+                              int[] slotOffsets, int poolOffset, List<PoolEntry> pool, String listing, int[] slotRanges) {
+    /// Without slot ranges (code laid out in slot order).
+    public CompiledProgram(String target, byte[] code, int entryOffset, int unwindOffset, int[] functionOffsets,
+                           int[] slotOffsets, int poolOffset, List<PoolEntry> pool, String listing) {
+        this(target, code, entryOffset, unwindOffset, functionOffsets, slotOffsets, poolOffset, pool, listing, new int[0]);
+    }
+
     public CompiledProgram {
+        slotRanges = slotRanges.clone();
+        if (slotRanges.length % 3 != 0) throw new IllegalArgumentException("slot ranges are triples");
+        for (int i = 0; i < slotRanges.length; i += 3) {
+            if (slotRanges[i] >= slotRanges[i + 1] || (i > 0 && slotRanges[i] < slotRanges[i - 2])) {
+                throw new IllegalArgumentException("slot ranges must be non-empty, sorted and disjoint");
+            }
+        }
         Objects.requireNonNull(target);
         code = code.clone();
         functionOffsets = functionOffsets.clone();
@@ -52,8 +69,16 @@ public record CompiledProgram(String target, byte[] code, int entryOffset, int u
         return pool.isEmpty() ? code.length : end;
     }
 
-    /// The BPF slot whose machine code contains `offset`, or -1 (prologue, stubs, pool).
+    /// The BPF slot whose machine code contains `offset`, or -1 (prologue, stubs, pool): the slot
+    /// of the [#slotRanges] range holding it, else the last slot starting at or before it.
     public int slotAt(int offset) {
+        int lo = 0, hi = slotRanges.length / 3 - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (offset < slotRanges[3 * mid]) hi = mid - 1;
+            else if (offset >= slotRanges[3 * mid + 1]) lo = mid + 1;
+            else return slotRanges[3 * mid + 2];
+        }
         int best = -1, bestOffset = -1;
         for (int s = 0; s < slotOffsets.length; s++) {
             int o = slotOffsets[s];
@@ -77,6 +102,11 @@ public record CompiledProgram(String target, byte[] code, int entryOffset, int u
     }
 
     @Override
+    public int[] slotRanges() {
+        return slotRanges.clone();
+    }
+
+    @Override
     public int[] functionOffsets() {
         return functionOffsets.clone();
     }
@@ -85,7 +115,8 @@ public record CompiledProgram(String target, byte[] code, int entryOffset, int u
     public boolean equals(Object o) {
         return o instanceof CompiledProgram c && target.equals(c.target) && Arrays.equals(code, c.code) && entryOffset == c.entryOffset
                 && unwindOffset == c.unwindOffset && Arrays.equals(functionOffsets, c.functionOffsets)
-                && Arrays.equals(slotOffsets, c.slotOffsets) && poolOffset == c.poolOffset && pool.equals(c.pool);
+                && Arrays.equals(slotOffsets, c.slotOffsets) && poolOffset == c.poolOffset && pool.equals(c.pool)
+                && Arrays.equals(slotRanges, c.slotRanges);
     }
 
     @Override

@@ -1,10 +1,15 @@
 package dev.ebpfc.cli;
 
 import dev.ebpfc.backend.CompileOptions;
+import dev.ebpfc.backend.Hardening;
+import dev.ebpfc.backend.ProgramEnvironment;
+import dev.ebpfc.runtime.context.ContextKind;
+import dev.ebpfc.runtime.helpers.HelperProfile;
 import dev.ebpfc.backend.CompiledProgram;
 import dev.ebpfc.backend.PoolEntry;
 import dev.ebpfc.backend.Target;
 import dev.ebpfc.backend.arm64.Arm64Target;
+import dev.ebpfc.backend.riscv64.Riscv64Features;
 import dev.ebpfc.backend.riscv64.Riscv64Target;
 import dev.ebpfc.backend.elf.ElfObjectWriter;
 import dev.ebpfc.backend.nativeexec.NativeEngine;
@@ -19,6 +24,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /// `ebpfc compile FILE --target T -o OUT`: compiles one program to machine code, written as raw
@@ -28,6 +36,8 @@ import java.util.concurrent.Callable;
 @Command(name = "compile", mixinStandardHelpOptions = true,
         description = "Compile an eBPF program to native code: raw bytes, an ELF object or an assembly listing.",
         footer = {"", "Examples:",
+            "  ebpfc compile prog.o --target arm64 -O2 --format asm -o prog.s     optimised (docs/codegen-o2.md)",
+            "  ebpfc compile prog.o -O2 --blind-constants -o prog.x86_64.o       hardened: no immediate verbatim",
             "  ebpfc compile prog.o --target x86_64 -o prog.x86_64.o             ELF object (docs/aot-abi.md)",
             "  ebpfc compile prog.o --program xdp_lb --format asm -o lb.s",
             "  ebpfc compile tests/add.data --format raw -o add.bin              pool entries to patch on stderr"})
@@ -55,6 +65,23 @@ final class CompileCommand implements Callable<Integer> {
     @Option(names = "--program", paramLabel = "NAME", description = "Which program of the object (default: the first).")
     String program;
 
+    @Option(names = "--profile", paramLabel = "NAME", description = "Helper numbering the -O2 optimiser assumes: linux or conformance (default: conformance for .data tests, linux otherwise).")
+    String profile;
+
+    @Option(names = "--ctx", paramLabel = "KIND", description = "Context the -O2 optimiser assumes: xdp, skb (tc), socket or raw (default: from the ELF section; raw otherwise).")
+    String ctx;
+
+    @Option(names = "--blind-constants", description = "Constant blinding (-O2): no immediate of the program appears verbatim in the code, as Linux's bpf_jit_harden.")
+    boolean blindConstants;
+
+    @Option(names = "--blind-seed", paramLabel = "N", defaultValue = "0", description = "Seed of the blinding keys (with the program's bytes; default: ${DEFAULT-VALUE}). Same seed, same bytes.")
+    long blindSeed;
+
+    @Option(names = "--features", paramLabel = "EXT[,EXT...]", split = ",",
+            description = "ISA extensions the code may use beyond the baseline. riscv64: zba, zbb (Unicorn cannot run them; "
+                    + "qemu-riscv64 -cpu rv64,zba=true,zbb=true can), c (compressed instructions). Default: none.")
+    List<String> features = List.of();
+
     @Override
     public Integer call() throws IOException {
         Outputs.refuseToOverwriteInput(file, output);
@@ -63,22 +90,37 @@ final class CompileCommand implements Callable<Integer> {
             case "2" -> CompileOptions.Level.O2;
             default -> throw new UsageException("unknown optimisation level -O" + level + " (use -O0 or -O2)");
         };
+        if (blindConstants && lvl != CompileOptions.Level.O2) throw new UsageException("--blind-constants needs -O2");
         Target t = target(target);
+        Set<String> extensions = features(t, features);
         InputFile in = InputFile.read(file, null, null);
         ProgramDef def = in.programs(program).getFirst();
+        HelperProfile helpers = profile != null ? RunCommand.profileNamed(profile)
+                : in.kind() == InputFile.Kind.data ? HelperProfile.CONFORMANCE : HelperProfile.LINUX;
+        ContextKind kind = ctx != null ? RunCommand.contextNamed(ctx)
+                : in.kind() == InputFile.Kind.elf ? ContextKind.ofSection(def.section()) : ContextKind.RAW;
+        CompileOptions options = new CompileOptions(lvl, NativeEngine.FRAME_STRIDE)
+                .withEnvironment(ProgramEnvironment.of(in.object(), helpers, kind))
+                .withHardening(new Hardening(blindConstants, blindSeed))
+                .withFeatures(extensions);
         CompiledProgram code;
         try {
-            code = t.compile(def, new CompileOptions(lvl, NativeEngine.FRAME_STRIDE));
+            code = t.compile(def, options);
         } catch (UnsupportedOperationException e) {
             throw new UsageException("-O" + level + " is not available for " + target + " yet: " + e.getMessage());
         }
         byte[] bytes = switch (format) {
             case raw -> code.code();
-            case elf -> ElfObjectWriter.write(code, def.name(), in.object().maps(), ElfObjectWriter.Machine.ofTarget(t.name()));
+            case elf -> {
+                ElfObjectWriter.Machine machine = ElfObjectWriter.Machine.ofTarget(t.name());
+                String arch = machine == ElfObjectWriter.Machine.RISCV ? Riscv64Features.named(extensions).arch() : null;
+                yield ElfObjectWriter.write(code, def.name(), in.object().maps(), machine, arch);
+            }
             case asm -> listing(def, code).getBytes(StandardCharsets.UTF_8);
         };
         Outputs.write(output, bytes);
-        System.err.println("wrote " + output + " (" + format + ", " + t.name() + " -O" + level + ", program " + def.name() + ": "
+        String with = extensions.isEmpty() ? "" : " +" + String.join(",", new TreeSet<>(extensions));
+        System.err.println("wrote " + output + " (" + format + ", " + t.name() + with + " -O" + level + ", program " + def.name() + ": "
                 + def.program().slotCount() + " slots -> " + code.codeSize() + " bytes of code, " + code.pool().size() + " pool entries)");
         if (format == Format.raw) System.err.print(patchTable(code));
         if (format == Format.elf) {
@@ -95,6 +137,21 @@ final class CompileCommand implements Callable<Integer> {
             case "riscv64" -> new Riscv64Target();
             default -> throw new UsageException("unknown target '" + name + "' (x86_64, arm64, riscv64)");
         };
+    }
+
+    /// The `--features` names, each one the target lists ([Target#features]).
+    static Set<String> features(Target t, List<String> names) {
+        Set<String> out = new TreeSet<>();
+        for (String n : names) {
+            String f = n.trim().toLowerCase(Locale.ROOT);
+            if (f.isEmpty()) continue;
+            if (!t.features().contains(f)) {
+                throw new UsageException("unknown feature '" + n + "' for " + t.name() + (t.features().isEmpty() ? " (it has none)"
+                        : " (known: " + String.join(", ", new TreeSet<>(t.features())) + ")"));
+            }
+            out.add(f);
+        }
+        return out;
     }
 
     /// The listing with a header naming the program and how to call it (in the ISA's own objdump syntax).

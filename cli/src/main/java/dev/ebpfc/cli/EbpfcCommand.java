@@ -25,6 +25,7 @@ import java.nio.file.NoSuchFileException;
             CompileCommand.class,
             ConformanceCommand.class,
             FuzzCommand.class,
+            BenchCommand.class,
             PluginCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -101,7 +101,7 @@ final class IrCommand implements Callable<Integer> {
             if (many) out.println("; program " + p.name() + (p.section().isEmpty() ? "" : " (section " + p.section() + ")") + ", context " + kind.name().toLowerCase());
             if (optLevel > 0) {
                 try {
-                    optimise(p, m, optLevel, out);
+                    optimise(p, m, new PassContext(optLevel, check, helpers, kind, in.object().maps()), out);
                 } catch (IllegalStateException e) {
                     // The checker found the optimiser's output malformed: an optimiser bug, reported per program.
                     System.err.println("ebpfc: " + file + ": program " + p.name() + ": " + e.getMessage().lines().findFirst().orElse(""));
@@ -124,8 +124,11 @@ final class IrCommand implements Callable<Integer> {
         return failed == 0 ? EbpfcCommand.EXIT_OK : EbpfcCommand.EXIT_FAILED;
     }
 
-    /// Runs the pipeline of `optLevel` over `m`, printing after the chosen passes and timing them.
-    private void optimise(ProgramDef p, Module m, int optLevel, PrintStream out) {
+    /// Runs the pipeline of `context.level()` over `m`, printing after the chosen passes and timing
+    /// them. The context carries what a real compilation has (the helper numbering, the context
+    /// kind and the object's maps), so `bce` and `helper-inline` do here what they do there.
+    private void optimise(ProgramDef p, Module m, PassContext context, PrintStream out) {
+        int optLevel = context.level();
         PrintStream err = System.err;
         if (timePasses) err.printf("; -O%d passes for %s: %d instructions lifted%n", optLevel, p.name(), instructions(m));
         long[] total = {0};
@@ -138,8 +141,11 @@ final class IrCommand implements Callable<Integer> {
                 out.println();
             }
         };
-        Pipeline.run(m, new PassContext(optLevel, check), listener);
-        if (timePasses) err.printf(";   %-14s %9.3f ms  %6d instructions%n", "total", total[0] / 1e6, instructions(m));
+        Pipeline.run(m, context, listener);
+        if (timePasses) {
+            err.printf(";   %-14s %9.3f ms  %6d instructions%n", "total", total[0] / 1e6, instructions(m));
+            if (!context.counters().isEmpty()) err.println(";   counters " + new java.util.TreeMap<>(context.counters()));
+        }
         if (printAfter != null) out.println("; final");
     }
 

@@ -60,6 +60,19 @@ class IrCommandTest {
         assertFalse(one.out().contains("; after dce"), one.out());
     }
 
+    /// The passes get the program's context kind, maps and helper numbering, as in a real
+    /// compilation: the array lookup of legacy_maps' count_len is inlined, and bce folds the NULL
+    /// check after it (its key is at most 3 of 4 entries).
+    @Test
+    void o2RunsContextDependentPasses() {
+        CliRunner.Result r = CliRunner.run("ir", "-O2", "--check", "--time-passes", CliRunner.fixture("legacy_maps.v3.o").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("bce.folded=1"), r.err());
+        assertTrue(r.err().contains("helper-inline.map-lookups=1"), r.err());
+        assertFalse(r.out().contains("call_helper 1("), r.out());
+        assertTrue(r.out().contains("map_value map0"), r.out());
+    }
+
     @Test
     void refusesUnknownLevelsAndPasses() {
         String f = CliRunner.fixture("loop.v3.o").toString();

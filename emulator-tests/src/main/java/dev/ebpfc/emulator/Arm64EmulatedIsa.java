@@ -31,6 +31,7 @@ public final class Arm64EmulatedIsa implements EmulatedIsa {
     private static final int SVC_INTERRUPT = 2;
     private static final Target TARGET = new Arm64Target();
     private final boolean lse;
+    private final Target target;
 
     /// The default CPU (Cortex-A72, Armv8.0: no FEAT_LSE).
     public Arm64EmulatedIsa() {
@@ -39,7 +40,14 @@ public final class Arm64EmulatedIsa implements EmulatedIsa {
 
     /// With `lse`, Unicorn's `max` CPU model, which executes FEAT_LSE atomics.
     public Arm64EmulatedIsa(boolean lse) {
+        this(lse, TARGET);
+    }
+
+    /// Running the code of `target`, an ARM64 code generator other than [Arm64Target]'s defaults
+    /// (tests: -O2 with a small register set).
+    public Arm64EmulatedIsa(boolean lse, Target target) {
         this.lse = lse;
+        this.target = target;
     }
 
     @Override
@@ -54,7 +62,7 @@ public final class Arm64EmulatedIsa implements EmulatedIsa {
 
     @Override
     public Target target() {
-        return TARGET;
+        return target;
     }
 
     @Override
@@ -82,35 +90,15 @@ public final class Arm64EmulatedIsa implements EmulatedIsa {
         return CLEARED;
     }
 
-    @Override
-    public long codeBase() {
-        return 0x7f00_0000_0000L;
-    }
 
-    @Override
-    public long stubBase() {
-        return 0x7f10_0000_0000L;
-    }
 
-    @Override
-    public long stackBase() {
-        return 0x7f20_0000_0000L;
-    }
 
-    @Override
-    public long stackSize() {
-        return 0x10000;
-    }
 
     @Override
     public byte[] trapStub() {
         return new byte[]{0x01, 0x00, 0x00, (byte) 0xd4, (byte) 0xc0, 0x03, 0x5f, (byte) 0xd6}; // svc #0; ret
     }
 
-    @Override
-    public int stubStride() {
-        return 16;
-    }
 
     @Override
     public byte[] sentinel() {

@@ -47,8 +47,10 @@ import java.util.Map;
 /// Limits of emulation: memory is checked at page granularity, so an access past a region's end
 /// but inside its last page is not caught (the interpreter catches it), nor is one into the
 /// packet's headroom or, for socket/TC contexts, into a read-only field; the instruction budget
-/// counts machine instructions (budget × [#MACHINE_PER_BPF]), and `executed` is -1. Tail calls
-/// stop with UNSUPPORTED.
+/// counts machine instructions (budget × [#MACHINE_PER_BPF], afresh after each tail call), and
+/// `executed` is -1. Tail calls from the entry function (call depth 0) restart the emulator at the
+/// target program's entry with r1, r2 as the helper got them and a zeroed frame, as the
+/// interpreter continues; tail calls from a BPF-to-BPF callee stop with UNSUPPORTED.
 ///
 /// Not thread-safe: one Unicorn instance per engine, confined to the thread of its first run,
 /// reused across runs.
@@ -107,7 +109,32 @@ public final class EmulatedEngine implements Engine {
     /// The run in progress, for the hooks.
     private Run current;
 
-    private record Compiled(ProgramDef def, CompiledProgram code, String rejection, String unsupported, int maxMapIndex) {
+    /// Whether runs count the machine instructions they execute in the compiled code
+    /// ([#countingInstructions]), and the count of the last run (-1 before one, or when off).
+    private boolean counting;
+    private long instructionCount = -1;
+
+    /// `fixedRegisters`: -O0 code, which keeps BPF r10 in a register and has an entry for every
+    /// instruction; -O2 code (entries only where functions start) does neither.
+    private record Compiled(ProgramDef def, CompiledProgram code, String rejection, String unsupported, int maxMapIndex,
+                            boolean fixedRegisters, int entryEnd) {
+    }
+
+    /// The first slot after the entry function (the program's size when it has no other).
+    private static int entryEnd(ProgramDef def) {
+        try {
+            return dev.ebpfc.ir.lift.BpfFunctions.of(def).spans().getFirst().end();
+        } catch (RuntimeException e) {
+            return def.program().slotCount(); // a program the lifter refuses: no functions to tell apart
+        }
+    }
+
+    private static boolean fixedRegisters(ProgramDef def, CompiledProgram code) {
+        int[] offsets = code.slotOffsets();
+        for (int s = 0; s < offsets.length; s++) {
+            if (offsets[s] < 0 && def.program().indexAtSlot(s) >= 0) return false;
+        }
+        return true;
     }
 
     public EmulatedEngine(String name, EmulatedIsa isa, CompileOptions compileOptions) {
@@ -157,6 +184,23 @@ public final class EmulatedEngine implements Engine {
         return name;
     }
 
+    /// This engine, from now on counting the machine instructions each run executes in the
+    /// compiled code: the code window only, so neither the trap stubs nor the Java helpers behind
+    /// them count (what the program's own code costs, for `ebpfc bench`). Counting hooks every
+    /// instruction and makes runs several times slower; call it before the first run (Unicorn
+    /// inserts hooks when it translates code, so code translated earlier would not be counted).
+    public EmulatedEngine countingInstructions() {
+        if (uc != null) throw new IllegalStateException("countingInstructions() after the first run");
+        counting = true;
+        return this;
+    }
+
+    /// Machine instructions the last run executed in the compiled code, or -1 when the engine
+    /// does not count ([#countingInstructions]) or has not run yet.
+    public long instructionCount() {
+        return instructionCount;
+    }
+
     /// How often runs have changed Unicorn's memory map (mapped, unmapped or re-protected code,
     /// stubs or regions) beyond the setup of [#open]. Constant once the windows fit: fresh
     /// programs of similar size then cost no map change at all.
@@ -185,9 +229,9 @@ public final class EmulatedEngine implements Engine {
         Compiled c = compiled[program];
         if (c == null) {
             ProgramDef def = object.programs().get(program);
-            c = compiled[program] = new Compiled(def, isa.target().compile(def, compileOptions.withListing(false).withEnvironment(environment)),
-                    options.staticCheck() ? StaticCheck.check(def.program()) : null,
-                    RunEnvironment.unsupported(def.program()), RunEnvironment.maxMapIndex(def.program()));
+            CompiledProgram code = isa.target().compile(def, compileOptions.withListing(false).withEnvironment(environment));
+            c = compiled[program] = new Compiled(def, code, options.staticCheck() ? StaticCheck.check(def.program()) : null,
+                    RunEnvironment.unsupported(def.program()), RunEnvironment.maxMapIndex(def.program()), fixedRegisters(def, code), entryEnd(def));
         }
         return c;
     }
@@ -200,7 +244,7 @@ public final class EmulatedEngine implements Engine {
         if (refused != null) return refused;
         open();
         load(c.code);
-        Run run = new Run(env, c, object.programs().size());
+        Run run = new Run(env, c, object, options);
         current = run;
         try {
             return run.execute();
@@ -242,6 +286,10 @@ public final class EmulatedEngine implements Engine {
             if (r != null) r.fault(access, address, size);
             return false;
         });
+        if (counting) {
+            // The whole code window (it may grow up to the stubs), hooked before anything is translated.
+            uc.hookCode(isa.codeBase(), isa.stubBase() - 1, (u, address, size) -> instructionCount++);
+        }
     }
 
     /// Page-aligned native memory that lives as long as it is referenced (from [#mapped]).
@@ -332,8 +380,12 @@ public final class EmulatedEngine implements Engine {
 
     private final class Run {
         final RunEnvironment env;
-        final Compiled c;
-        final CompiledProgram code;
+        final BpfObject object;
+        final RuntimeOptions options;
+        Compiled c;
+        CompiledProgram code;
+        /// A tail call the last trap asked for: the program and its r1, r2; null when none.
+        long[] tailCall;
         final int programs;
         final long budget;
         /// Set by a trap that ends the run.
@@ -349,11 +401,13 @@ public final class EmulatedEngine implements Engine {
         long faultAddress;
         int faultSize;
 
-        Run(RunEnvironment env, Compiled c, int programs) {
+        Run(RunEnvironment env, Compiled c, BpfObject object, RuntimeOptions options) {
             this.env = env;
             this.c = c;
             this.code = c.code;
-            this.programs = programs;
+            this.object = object;
+            this.options = options;
+            this.programs = object.programs().size();
             this.budget = env.options().budget();
         }
 
@@ -394,10 +448,33 @@ public final class EmulatedEngine implements Engine {
             uc.regWrite(args[2], RunEnvironment.frameTop(0));
             isa.prepareReturn(uc, isa.stackBase() + isa.stackSize(), sentinelAddress());
             long limit = budget > Long.MAX_VALUE / MACHINE_PER_BPF ? 0 : budget * MACHINE_PER_BPF;
+            if (counting) instructionCount = 0;
             UnicornError err = uc.tryStart(isa.codeBase() + code.entryOffset(), sentinelAddress(), 0, limit);
             long pc = uc.pc();
             // After a helper Java and the emulator agree; after anything else the emulator is ahead.
             copyOut();
+            while (tailCall != null && stopKind == null) {
+                int target = (int) tailCall[0];
+                Compiled next = compile(object, target, options);
+                String refused = next.rejection != null ? next.rejection : next.unsupported;
+                if (refused != null) {
+                    return env.result(0, next.rejection != null ? ErrorKind.REJECTED : ErrorKind.UNSUPPORTED,
+                            "tail call into program " + target + ": " + refused, -1, -1);
+                }
+                c = next;
+                code = next.code;
+                load(code);
+                frames[0].asSlice(0, MemoryLayout.STACK_SIZE).fill((byte) 0);
+                for (UnicornReg r : isa.clearedAtEntry()) uc.regWrite(r, 0);
+                uc.regWrite(args[0], tailCall[1]);
+                uc.regWrite(args[1], tailCall[2]);
+                uc.regWrite(args[2], RunEnvironment.frameTop(0));
+                isa.prepareReturn(uc, isa.stackBase() + isa.stackSize(), sentinelAddress());
+                tailCall = null;
+                err = uc.tryStart(isa.codeBase() + code.entryOffset(), sentinelAddress(), 0, limit);
+                pc = uc.pc();
+                copyOut();
+            }
             if (stopKind != null) {
                 // BPF r0, which is not the return register at a trap on every ISA (ARM64 keeps it in x7).
                 long r0 = stopKind == ErrorKind.NONE || stopKind == ErrorKind.UNWIND ? (stopHasR0 ? stopR0 : uc.regRead(isa.bpfRegister(0))) : 0;
@@ -511,14 +588,36 @@ public final class EmulatedEngine implements Engine {
             UnicornReg[] a = isa.arguments();
             PoolEntry entry = code.pool().get((int) index);
             // Java helpers see the frames up to the current depth, as the interpreter maps them.
-            long r10 = uc.regRead(isa.bpfRegister(10));
-            int depth = (int) Math.max(0, Math.min(MemoryLayout.MAX_FRAMES - 1, (r10 - 1 - MemoryLayout.STACK_BASE) >> MemoryLayout.WINDOW_SHIFT));
-            env.mapFramesUpTo(depth);
+            env.mapFramesUpTo(depth(a));
             switch (entry) {
                 case PoolEntry.Helper h -> helper(h.id(), a, slot);
                 case PoolEntry.Runtime r -> runtime(r.entry(), a, slot);
                 default -> stop(ErrorKind.UNSUPPORTED, "pool entry " + entry + " was called", slot);
             }
+        }
+
+        /// The call depth at a trap. -O0 code keeps BPF r10 in a fixed register; -O2 code keeps the
+        /// frame pointer wherever the allocator put it, so there the depth is the deepest frame
+        /// any argument points into (the only frames a helper can reach).
+        int depth(UnicornReg[] a) {
+            if (c.fixedRegisters) return depthOf(uc.regRead(isa.bpfRegister(10)) - 1);
+            int depth = 0;
+            for (int i = 0; i < 5; i++) depth = Math.max(depth, depthOf(uc.regRead(a[i])));
+            return depth;
+        }
+
+        /// The depth of the frame holding `address`, 0 if it is in none.
+        static int depthOf(long address) {
+            long d = (address - MemoryLayout.STACK_BASE) >> MemoryLayout.WINDOW_SHIFT;
+            return address < MemoryLayout.STACK_BASE || d >= MemoryLayout.MAX_FRAMES ? 0 : (int) d;
+        }
+
+        /// Whether the code that trapped at `slot` runs at call depth 0: -O0 code keeps r10 in a
+        /// register; -O2 code is at depth 0 in the entry function, which no local call can reach
+        /// (a `callx` of slot 0 could: then this is wrong).
+        boolean atDepthZero(int slot) {
+            if (c.fixedRegisters) return depthOf(uc.regRead(isa.bpfRegister(10)) - 1) == 0;
+            return slot >= 0 && slot < c.entryEnd;
         }
 
         void helper(long id, UnicornReg[] a, int slot) {
@@ -529,6 +628,9 @@ public final class EmulatedEngine implements Engine {
         }
 
         void finish(HelperOutcome out, int slot) {
+            // A tail call starts the target with r1, r2 as the helper got them: read them before
+            // the result lands (the return register is BPF r1 on ARM64 and RISC-V).
+            long r1 = uc.regRead(isa.arguments()[0]), r2 = uc.regRead(isa.arguments()[1]);
             if (out.returned()) {
                 // Clobbered arguments first: where the return register is also BPF r1 (ARM64 x0,
                 // RISC-V a0) the code expects the result there, and r1 is dead after a call in BPF.
@@ -543,8 +645,11 @@ public final class EmulatedEngine implements Engine {
             } else if (out.tailCall() >= 0) {
                 if (out.tailCall() >= programs) {
                     stop(ErrorKind.BAD_CALL, "tail call to program " + out.tailCall() + ", but only " + programs + " programs are loaded", slot);
+                } else if (!atDepthZero(slot)) {
+                    stop(ErrorKind.UNSUPPORTED, "tail calls from a BPF-to-BPF callee are not supported by the " + name + " engine", slot);
                 } else {
-                    stop(ErrorKind.UNSUPPORTED, "tail calls are not supported by the " + name + " engine yet", slot);
+                    tailCall = new long[]{out.tailCall(), r1, r2};
+                    uc.stop();
                 }
             }
         }
@@ -565,7 +670,8 @@ public final class EmulatedEngine implements Engine {
                     long target = uc.regRead(a[0]);
                     int s = MemoryLayout.slotOfCodeAddress(target);
                     int[] offsets = code.slotOffsets();
-                    boolean function = s >= 0 && s < offsets.length && c.def.program().indexAtSlot(s) >= 0;
+                    // -O2 code has entries only where functions start: elsewhere callx is not a call.
+                    boolean function = s >= 0 && s < offsets.length && c.def.program().indexAtSlot(s) >= 0 && offsets[s] >= 0;
                     uc.regWrite(isa.returnRegister(), function ? isa.codeBase() + offsets[s] : 0);
                 }
                 case HELPER_BY_ID -> {

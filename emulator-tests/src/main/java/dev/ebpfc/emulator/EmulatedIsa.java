@@ -41,19 +41,33 @@ public interface EmulatedIsa {
     UnicornReg[] clearedAtEntry();
 
     /// Where the engine puts the code, the trap stubs and the machine stack: outside every window
-    /// of the shared memory layout, so a BPF pointer can never reach them by accident.
-    long codeBase();
+    /// of the shared memory layout, so a BPF pointer can never reach them by accident. By default
+    /// at 0x7f00_0000_0000 and up (canonical x86_64 user addresses, inside ARM64's 48-bit space);
+    /// an ISA whose emulated address space is smaller places them itself.
+    default long codeBase() {
+        return 0x7f00_0000_0000L;
+    }
 
-    long stubBase();
+    default long stubBase() {
+        return codeBase() + 0x10_0000_0000L;
+    }
 
-    long stackBase();
+    default long stackBase() {
+        return codeBase() + 0x20_0000_0000L;
+    }
 
-    long stackSize();
+    /// 64 KiB of machine stack.
+    default long stackSize() {
+        return 0x10000;
+    }
 
     /// Bytes of one trap stub, its first instruction the trap; at most `stubStride`.
     byte[] trapStub();
 
-    int stubStride();
+    /// Bytes between consecutive trap stubs.
+    default int stubStride() {
+        return 16;
+    }
 
     /// Bytes of an instruction at the sentinel address the entry call returns to (never executed:
     /// emulation stops when the PC reaches it).

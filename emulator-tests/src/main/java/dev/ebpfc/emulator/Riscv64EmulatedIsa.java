@@ -84,20 +84,12 @@ public final class Riscv64EmulatedIsa implements EmulatedIsa {
         return 0x42_0000_0000L;
     }
 
-    @Override
-    public long stackSize() {
-        return 0x10000;
-    }
 
     @Override
     public byte[] trapStub() {
         return new byte[]{0x73, 0, 0, 0, 0x67, (byte) 0x80, 0, 0}; // ecall; ret
     }
 
-    @Override
-    public int stubStride() {
-        return 16;
-    }
 
     @Override
     public byte[] sentinel() {

@@ -22,7 +22,16 @@ public final class X86EmulatedIsa implements EmulatedIsa {
         UnicornX86Reg.R12};
     /// #BP, the vector `int3` raises (SDM Vol. 3 §6.3.1).
     private static final int INT3_VECTOR = 3;
-    private static final Target TARGET = new X86Target();
+    private final Target target;
+
+    public X86EmulatedIsa() {
+        this(new X86Target());
+    }
+
+    /// Code from `target` (an [X86Target] with another -O2 register set, in tests).
+    public X86EmulatedIsa(Target target) {
+        this.target = target;
+    }
 
     @Override
     public UnicornArch arch() {
@@ -31,7 +40,7 @@ public final class X86EmulatedIsa implements EmulatedIsa {
 
     @Override
     public Target target() {
-        return TARGET;
+        return target;
     }
 
     @Override
@@ -59,35 +68,15 @@ public final class X86EmulatedIsa implements EmulatedIsa {
         return CLEARED;
     }
 
-    @Override
-    public long codeBase() {
-        return 0x7f00_0000_0000L;
-    }
 
-    @Override
-    public long stubBase() {
-        return 0x7f10_0000_0000L;
-    }
 
-    @Override
-    public long stackBase() {
-        return 0x7f20_0000_0000L;
-    }
 
-    @Override
-    public long stackSize() {
-        return 0x10000;
-    }
 
     @Override
     public byte[] trapStub() {
         return new byte[]{(byte) 0xcc, (byte) 0xc3}; // int3; ret
     }
 
-    @Override
-    public int stubStride() {
-        return 16;
-    }
 
     @Override
     public byte[] sentinel() {

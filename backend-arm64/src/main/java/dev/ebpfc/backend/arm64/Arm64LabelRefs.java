@@ -15,6 +15,7 @@ import java.util.List;
 /// |---|---|---|
 /// | `b.cond` | `b.cond` (±1 MiB) | `b.!cond` over `b` (±128 MiB) |
 /// | `cbz`/`cbnz` | itself (±1 MiB) | `cbnz`/`cbz` over `b` |
+/// | `tbz`/`tbnz` | itself (±32 KiB) | `tbnz`/`tbz` over `b` |
 /// | `b`, `bl` | ±128 MiB, one form | – |
 /// | pool load | `ldr xt, literal` (±1 MiB) | `adr x16, .; movz/movk x17; ldr xt, [x16, w17, sxtw]` (±2 GiB) |
 ///
@@ -126,6 +127,25 @@ final class Arm64LabelRefs {
         @Override
         public boolean reaches(int form, int at, int end, int target) {
             return form == 0 ? BranchForm.IMM19.fits((long) target - at) : farReaches(at, target);
+        }
+    }
+
+    /// TBZ (or TBNZ when `nonZero`) on bit `bit` of `rt`: ±32 KiB, else the inverted test over `b`.
+    record TestBranch(boolean nonZero, Arm64Reg rt, int bit) implements CodeBuffer.Branch<Item> {
+        @Override
+        public int forms() {
+            return 2;
+        }
+
+        @Override
+        public Item insn(int form, int target) {
+            Arm64Insn near = new Arm64Insn.Tbz(nonZero, rt, bit, target);
+            return form == 0 ? new One(near) : new FarBranch(near, target);
+        }
+
+        @Override
+        public boolean reaches(int form, int at, int end, int target) {
+            return form == 0 ? BranchForm.IMM14.fits((long) target - at) : farReaches(at, target);
         }
     }
 

@@ -21,16 +21,13 @@ import static dev.ebpfc.backend.arm64.Arm64RegisterMap.SCRATCH3;
 import static dev.ebpfc.backend.arm64.Arm64RegisterMap.SCRATCH4;
 
 import dev.ebpfc.backend.BytecodeFacts;
-import dev.ebpfc.backend.CodeBuffer;
 import dev.ebpfc.backend.CodeBuffer.Label;
 import dev.ebpfc.backend.CompileOptions;
 import dev.ebpfc.backend.CompiledProgram;
-import dev.ebpfc.backend.ConstantPool;
 import dev.ebpfc.backend.PoolEntry;
 import dev.ebpfc.backend.RuntimeEntry;
 import dev.ebpfc.backend.RuntimeError;
 import dev.ebpfc.backend.arm64.Arm64Insn.AddSubOp;
-import dev.ebpfc.backend.arm64.Arm64Insn.AtomicOp;
 import dev.ebpfc.backend.arm64.Arm64Insn.IndexMode;
 import dev.ebpfc.backend.arm64.Arm64Insn.LogicOp;
 import dev.ebpfc.backend.arm64.Arm64Insn.MemOp;
@@ -52,7 +49,6 @@ import dev.ebpfc.runtime.memory.MemoryLayout;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 
 /// The ARM64 -O0 code generator: each BPF instruction becomes a fixed A64 sequence over the
@@ -89,10 +85,9 @@ final class Arm64Lowering {
     private final ProgramDef def;
     private final Program program;
     private final CompileOptions options;
-    private final CodeBuffer<Arm64LabelRefs.Item> buf = new CodeBuffer<>(Arm64LabelRefs.Encoder::new);
-    private final ConstantPool pool = new ConstantPool(buf);
+    private final Arm64Assembler asm = new Arm64Assembler();
     private final Label[] slotLabels;
-    private final Label unwind = buf.label("unwind");
+    private final Label unwind = asm.label("unwind");
     private final List<Runnable> outOfLine = new ArrayList<>();
     /// Whether the program calls BPF functions (`call` local or `callx`): then depth > 0 exists,
     /// `exit` must test the depth, and x30 must survive calls out.
@@ -105,7 +100,7 @@ final class Arm64Lowering {
         this.program = def.program();
         this.options = options;
         this.slotLabels = new Label[program.slotCount()];
-        for (int i = 0; i < program.size(); i++) slotLabels[program.slot(i)] = buf.label("slot" + program.slot(i));
+        for (int i = 0; i < program.size(); i++) slotLabels[program.slot(i)] = asm.label("slot" + program.slot(i));
         boolean calls = false;
         for (Insn insn : program.insns()) {
             calls |= insn instanceof Insn.CallIndirect || (insn instanceof Insn.Call c && c.kind() == CallKind.LOCAL);
@@ -117,7 +112,7 @@ final class Arm64Lowering {
         List<Arm64Reg> saved = savedRegisters();
         // The frame record, then the saved registers, rounded up to keep sp 16-byte aligned.
         int frameBytes = (16 + 8 * saved.size() + 15) & -16;
-        buf.note("prologue");
+        asm.note("prologue");
         emit(new Arm64Insn.LoadStorePair(PairOp.STP_X, IndexMode.PRE, R29, R30, SP, -frameBytes));
         emit(Arm64Insn.mov(OpSize.X, R29, SP));
         saveOrRestore(saved, true);
@@ -129,16 +124,16 @@ final class Arm64Lowering {
         for (int i = 0; i < program.size(); i++) {
             slot = program.slot(i);
             Insn insn = program.get(i);
-            if (options.listing()) buf.note(String.format("%4d: %s", slot, insn));
-            buf.bind(slotLabels[slot]);
+            if (options.listing()) asm.note(String.format("%4d: %s", slot, insn));
+            asm.bind(slotLabels[slot]);
             lower(i, insn);
         }
         // Running off the end is only possible without the static check; fail like a bad jump.
         slot = program.slotCount();
-        buf.note("past the last instruction");
+        asm.note("past the last instruction");
         runtimeError(RuntimeError.NO_INSTRUCTION, program.slotCount());
-        buf.note("unwind / exit at depth 0");
-        buf.bind(unwind);
+        asm.note("unwind / exit at depth 0");
+        asm.bind(unwind);
         emit(Arm64Insn.mov(OpSize.X, SP, ANCHOR));
         emit(Arm64Insn.mov(OpSize.X, R0, R7));
         saveOrRestore(saved, false);
@@ -146,40 +141,13 @@ final class Arm64Lowering {
         emit(Arm64Insn.ret());
         for (int i = 0; i < outOfLine.size(); i++) outOfLine.get(i).run();
 
-        CodeBuffer.Assembled<Arm64LabelRefs.Item> asm = buf.assemble();
-        int poolOffset = pool.offset(asm.code().length);
-        List<PoolEntry> entries = pool.entries();
-        byte[] code = Arrays.copyOf(asm.code(), poolOffset + 8 * entries.size());
+        Arm64Assembler.Result assembled = asm.assemble(options.listing());
         int[] slotOffsets = new int[program.slotCount()];
         Arrays.fill(slotOffsets, -1);
         for (int s = 0; s < slotLabels.length; s++) if (slotLabels[s] != null) slotOffsets[s] = slotLabels[s].offset();
         int[] functionOffsets = BytecodeFacts.functionSlots(def).stream().mapToInt(s -> slotLabels[s].offset()).toArray();
-        // The listing costs more than the rest of compiling: only on request (CompileOptions.listing).
-        StringBuilder listing = options.listing() ? listing(asm) : new StringBuilder();
-        for (int i = 0; options.listing() && i < entries.size(); i++) {
-            listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
-        }
-        return new CompiledProgram("arm64", code, 0, unwind.offset(), functionOffsets, slotOffsets, poolOffset, entries,
-                listing.toString());
-    }
-
-    /// One line per machine instruction (a long branch form is several), as objdump prints it.
-    private static StringBuilder listing(CodeBuffer.Assembled<Arm64LabelRefs.Item> asm) {
-        StringBuilder sb = new StringBuilder();
-        byte[] code = asm.code();
-        for (CodeBuffer.Line<Arm64LabelRefs.Item> l : asm.lines()) {
-            if (l.insn() == null) {
-                sb.append("; ").append(l.note()).append('\n');
-                continue;
-            }
-            int at = l.offset();
-            for (Arm64Insn insn : l.insn().expand(l.offset())) {
-                String hex = HexFormat.of().formatHex(code, at, at + 4);
-                sb.append(String.format("%6x:  %-24s %s%n", at, hex, Arm64Printer.print(insn)));
-                at += 4;
-            }
-        }
-        return sb;
+        return new CompiledProgram("arm64", assembled.code(), 0, unwind.offset(), functionOffsets, slotOffsets,
+                assembled.poolOffset(), assembled.pool(), assembled.listing());
     }
 
     /// x23 (r10) and x24 (anchor) always; x19–x22 when the program names r6–r9; x26 when calls
@@ -207,28 +175,27 @@ final class Arm64Lowering {
     // ---- emission helpers -------------------------------------------------------------------
 
     private void emit(Arm64Insn insn) {
-        buf.emit(new Arm64LabelRefs.One(insn));
+        asm.emit(insn);
     }
 
     private void b(Label target) {
-        buf.emit(new Arm64LabelRefs.Jump(), target);
+        asm.b(target);
     }
 
     private void bCond(Arm64Cond cond, Label target) {
-        buf.emit(new Arm64LabelRefs.CondBranch(cond), target);
+        asm.bCond(cond, target);
     }
 
     private void cbz(boolean nonZero, OpSize size, Arm64Reg rt, Label target) {
-        buf.emit(new Arm64LabelRefs.CompareBranch(nonZero, size, rt), target);
+        asm.cbz(nonZero, size, rt, target);
     }
 
-    /// `rd = value` at width `size` (at W only the low 32 bits count; the upper half is zeroed).
     private void materialize(Arm64Reg rd, long value, OpSize size) {
-        for (Arm64Insn insn : Arm64Materializer.sequence(rd, value, size)) emit(insn);
+        asm.materialize(rd, value, size);
     }
 
     private void poolLoad(Arm64Reg rt, PoolEntry entry) {
-        buf.emit(new Arm64LabelRefs.PoolLoad(rt), pool.label(entry));
+        asm.poolLoad(rt, entry);
     }
 
     /// A call out through the pool: `ldr x16, pool; blr x16`, with x30 kept in x26 when it is a
@@ -245,10 +212,10 @@ final class Arm64Lowering {
         if (target >= 0 && target < slotLabels.length && slotLabels[target] != null) return slotLabels[target];
         if (noInstruction == null) {
             // One stub per bad target would be nicer for messages, but these programs are invalid anyway.
-            Label l = noInstruction = buf.label("no_instruction");
+            Label l = noInstruction = asm.label("no_instruction");
             int bad = target;
             outOfLine.add(() -> {
-                buf.bind(l);
+                asm.bind(l);
                 runtimeError(RuntimeError.NO_INSTRUCTION, bad);
             });
         }
@@ -257,9 +224,7 @@ final class Arm64Lowering {
 
     /// Reports `error` at the current slot through the engine, then leaves the program.
     private void runtimeError(RuntimeError error, long detail) {
-        materialize(R0, error.ordinal(), OpSize.W);
-        materialize(R1, slot, OpSize.W);
-        materialize(R2, detail, OpSize.X);
+        asm.runtimeErrorArguments(error, slot, detail);
         poolCall(new PoolEntry.Runtime(RuntimeEntry.ERROR));
         b(unwind);
     }
@@ -283,7 +248,7 @@ final class Arm64Lowering {
         switch (insn) {
             case Insn.Alu a -> alu(a);
             case Insn.Endian e -> endian(e);
-            case Insn.Load l -> access(loadOp(l.size(), l.signExtend()), reg(l.dst()), reg(l.base()), l.offset());
+            case Insn.Load l -> access(Arm64Assembler.loadOp(l.size(), l.signExtend()), reg(l.dst()), reg(l.base()), l.offset());
             case Insn.Store s -> {
                 Arm64Reg value;
                 if (s.value() instanceof Reg r) value = reg(r);
@@ -295,7 +260,7 @@ final class Arm64Lowering {
                         value = SCRATCH0;
                     }
                 }
-                access(storeOp(s.size()), value, reg(s.base()), s.offset());
+                access(Arm64Assembler.storeOp(s.size()), value, reg(s.base()), s.offset());
             }
             case Insn.Atomic a -> atomic(a);
             case Insn.LoadImm64 l -> loadImm64(index, l);
@@ -326,47 +291,15 @@ final class Arm64Lowering {
         }
     }
 
-    private static MemOp loadOp(Size size, boolean signed) {
-        return switch (size) {
-            case W -> signed ? MemOp.LDRSW : MemOp.LDR_W;
-            case H -> signed ? MemOp.LDRSH_X : MemOp.LDRH;
-            case B -> signed ? MemOp.LDRSB_X : MemOp.LDRB;
-            case DW -> MemOp.LDR_X;
-        };
-    }
-
-    private static MemOp storeOp(Size size) {
-        return switch (size) {
-            case W -> MemOp.STR_W;
-            case H -> MemOp.STRH;
-            case B -> MemOp.STRB;
-            case DW -> MemOp.STR_X;
-        };
-    }
-
     /// A load or store at `base + offset`: the scaled unsigned form, else the unscaled signed
     /// 9-bit form, else the offset in x10 as an index.
     private void access(MemOp op, Arm64Reg rt, Arm64Reg base, int offset) {
-        if (offset >= 0 && offset % op.bytes() == 0 && offset / op.bytes() <= 0xfff) {
-            emit(new Arm64Insn.LoadStore(op, rt, base, offset));
-        } else if (offset >= -256 && offset <= 255) {
-            emit(new Arm64Insn.LoadStoreUnscaled(op, rt, base, offset));
-        } else {
-            materialize(SCRATCH1, offset, OpSize.X);
-            emit(new Arm64Insn.LoadStoreIndexed(op, rt, base, SCRATCH1, Arm64Insn.IndexExtend.LSL, false));
-        }
+        asm.access(op, rt, base, offset, SCRATCH1);
     }
 
     /// `rd = rn ± value` (ADD/SUB immediate when `value` or its negation fits, else through x9).
     private void addImmediate(OpSize z, Arm64Reg rd, Arm64Reg rn, long value) {
-        var imm = Imm12.of(value);
-        var negated = Imm12.of(z.mask(-value));
-        if (imm.isPresent()) emit(new Arm64Insn.AddSubImm(AddSubOp.ADD, z, rd, rn, imm.get()));
-        else if (negated.isPresent()) emit(new Arm64Insn.AddSubImm(AddSubOp.SUB, z, rd, rn, negated.get()));
-        else {
-            materialize(SCRATCH0, value, z);
-            emit(new Arm64Insn.AddSubShifted(AddSubOp.ADD, z, rd, rn, SCRATCH0, Shift.LSL, 0));
-        }
+        asm.addImmediate(z, rd, rn, value, SCRATCH0);
     }
 
     private void alu(Insn.Alu a) {
@@ -445,20 +378,15 @@ final class Arm64Lowering {
         });
     }
 
-    /// Division and modulo with BPF's total semantics (RFC 9669 §4.1), which `udiv`/`sdiv` have
-    /// already (see the class comment): `d = d / s`, or `q = d / s; d = d - q·s` with q in x10.
+    /// Division and modulo with BPF's total semantics ([Arm64Assembler#divide]): `d = d / s`, or
+    /// `q = d / s; d = d - q·s` with q in x10.
     private void divide(AluOp op, OpSize z, Arm64Reg d, Arm64Reg s, int k) {
         if (s == null) {
             materialize(SCRATCH0, immediate(k, z), z);
             s = SCRATCH0;
         }
-        TwoSourceOp t = op == AluOp.SDIV || op == AluOp.SMOD ? TwoSourceOp.SDIV : TwoSourceOp.UDIV;
-        if (op == AluOp.DIV || op == AluOp.SDIV) {
-            emit(new Arm64Insn.TwoSource(t, z, d, d, s));
-        } else {
-            emit(new Arm64Insn.TwoSource(t, z, SCRATCH1, d, s));
-            emit(new Arm64Insn.MulAdd(Arm64Insn.MulAddOp.MSUB, z, d, SCRATCH1, s, d));
-        }
+        boolean signed = op == AluOp.SDIV || op == AluOp.SMOD;
+        asm.divide(signed, op == AluOp.MOD || op == AluOp.SMOD, z, d, d, s, SCRATCH1);
     }
 
     private void endian(Insn.Endian e) {
@@ -473,15 +401,7 @@ final class Arm64Lowering {
             }
             return;
         }
-        switch (e.bits()) {
-            case 16 -> {
-                // rev16 swaps the bytes of each halfword; the low one is the result.
-                emit(new Arm64Insn.Reverse(Arm64Insn.ReverseOp.REV16, OpSize.W, d, d));
-                emit(Arm64Insn.zeroExtend(d, d, 16));
-            }
-            case 32 -> emit(new Arm64Insn.Reverse(Arm64Insn.ReverseOp.REV, OpSize.W, d, d));
-            default -> emit(new Arm64Insn.Reverse(Arm64Insn.ReverseOp.REV, OpSize.X, d, d));
-        }
+        asm.byteSwap(e.bits(), d, d);
     }
 
     // ---- atomics ----------------------------------------------------------------------------
@@ -505,46 +425,24 @@ final class Arm64Lowering {
     private void atomicExclusive(Insn.Atomic a, OpSize z, Arm64Reg s, Arm64Reg addr) {
         Arm64Reg old = SCRATCH2, updated = SCRATCH3, status = SCRATCH4;
         Arm64Reg r0 = reg(Reg.R0);
-        Label retry = buf.label("ll_sc_retry"), done = buf.label("ll_sc_done");
-        buf.bind(retry);
-        emit(new Arm64Insn.LoadExclusive(true, z, old, addr));
-        Arm64Reg store = updated;
-        switch (a.op()) {
-            case ADD -> emit(new Arm64Insn.AddSubShifted(AddSubOp.ADD, z, updated, old, s, Shift.LSL, 0));
-            case OR -> emit(new Arm64Insn.LogicalShifted(LogicOp.ORR, z, updated, old, s, Shift.LSL, 0));
-            case AND -> emit(new Arm64Insn.LogicalShifted(LogicOp.AND, z, updated, old, s, Shift.LSL, 0));
-            case XOR -> emit(new Arm64Insn.LogicalShifted(LogicOp.EOR, z, updated, old, s, Shift.LSL, 0));
-            case XCHG -> store = s;
-            case CMPXCHG -> {
-                emit(Arm64Insn.cmp(z, old, r0));
-                bCond(Arm64Cond.NE, done);
-                store = s;
-            }
-        }
-        emit(new Arm64Insn.StoreExclusive(true, z, status, store, addr));
-        cbz(true, OpSize.W, status, retry);
-        buf.bind(done);
         // The W forms of mov zero-extend, as BPF wants the 32-bit old value.
-        if (a.op() == dev.ebpfc.frontend.insn.AtomicOp.CMPXCHG) emit(Arm64Insn.mov(z, r0, old));
-        else if (a.fetch()) emit(Arm64Insn.mov(z, s, old));
+        if (a.op() == dev.ebpfc.frontend.insn.AtomicOp.CMPXCHG) {
+            asm.exclusiveCmpXchg(z, addr, r0, s, old, status);
+            emit(Arm64Insn.mov(z, r0, old));
+        } else {
+            asm.exclusiveRmw(a.op(), z, addr, s, old, updated, status);
+            if (a.fetch()) emit(Arm64Insn.mov(z, s, old));
+        }
     }
 
-    /// FEAT_LSE single instructions: fetching forms with acquire-release order (`…al`), plain
-    /// ones as relaxed `st…` stores. AND is LDCLR of the complement.
+    /// FEAT_LSE single instructions ([Arm64Assembler#lseRmw]); r0 is CASAL's comparand and
+    /// receives the old value, as its Rs does.
     private void atomicLse(Insn.Atomic a, OpSize z, Arm64Reg s, Arm64Reg addr) {
-        MemOrder order = a.fetch() ? MemOrder.ACQ_REL : MemOrder.PLAIN;
-        Arm64Reg result = a.fetch() ? s : ZR;
-        switch (a.op()) {
-            case ADD -> emit(new Arm64Insn.AtomicRmw(AtomicOp.LDADD, order, z, s, result, addr));
-            case OR -> emit(new Arm64Insn.AtomicRmw(AtomicOp.LDSET, order, z, s, result, addr));
-            case XOR -> emit(new Arm64Insn.AtomicRmw(AtomicOp.LDEOR, order, z, s, result, addr));
-            case AND -> {
-                emit(Arm64Insn.mvn(z, SCRATCH2, s));
-                emit(new Arm64Insn.AtomicRmw(AtomicOp.LDCLR, order, z, SCRATCH2, result, addr));
-            }
-            case XCHG -> emit(new Arm64Insn.AtomicRmw(AtomicOp.SWP, MemOrder.ACQ_REL, z, s, s, addr));
-            // r0 is the comparand and receives the old value, as CAS's Rs does.
-            case CMPXCHG -> emit(new Arm64Insn.CompareAndSwap(MemOrder.ACQ_REL, z, reg(Reg.R0), s, addr));
+        if (a.op() == dev.ebpfc.frontend.insn.AtomicOp.CMPXCHG) {
+            emit(new Arm64Insn.CompareAndSwap(MemOrder.ACQ_REL, z, reg(Reg.R0), s, addr));
+        } else {
+            boolean fetch = a.fetch() || a.op() == dev.ebpfc.frontend.insn.AtomicOp.XCHG;
+            asm.lseRmw(a.op(), z, addr, s, fetch ? s : ZR, SCRATCH2);
         }
     }
 
@@ -584,54 +482,27 @@ final class Arm64Lowering {
         Arm64Reg s = j.src() instanceof Reg r ? reg(r) : null;
         long v = j.src() instanceof Imm(int k) ? immediate(k, z) : 0;
         if (j.cond() == dev.ebpfc.frontend.insn.Cond.JSET) {
-            if (s == null && LogicalImmediate.encode(v, z.bits).isPresent()) {
-                emit(Arm64Insn.tst(z, d, v));
-            } else {
-                if (s == null) {
-                    materialize(SCRATCH0, v, z);
-                    s = SCRATCH0;
-                }
-                emit(Arm64Insn.tst(z, d, s));
-            }
+            if (s == null) asm.testImmediate(z, d, v, SCRATCH0);
+            else emit(Arm64Insn.tst(z, d, s));
         } else if (s != null) {
             emit(Arm64Insn.cmp(z, d, s));
         } else {
-            // cmn d, #-v sets the same flags as cmp d, #v for every v except 0 (C differs there).
-            var imm = Imm12.of(v);
-            var negated = Imm12.of(z.mask(-v));
-            if (imm.isPresent()) emit(Arm64Insn.cmp(z, d, imm.get()));
-            else if (negated.isPresent()) emit(Arm64Insn.cmn(z, d, negated.get()));
-            else {
-                materialize(SCRATCH0, v, z);
-                emit(Arm64Insn.cmp(z, d, SCRATCH0));
-            }
+            asm.compareImmediate(z, d, v, SCRATCH0);
         }
-        Arm64Cond c = switch (j.cond()) {
-            case JEQ -> Arm64Cond.EQ;
-            case JNE, JSET -> Arm64Cond.NE;
-            case JGT -> Arm64Cond.HI;
-            case JGE -> Arm64Cond.HS;
-            case JLT -> Arm64Cond.LO;
-            case JLE -> Arm64Cond.LS;
-            case JSGT -> Arm64Cond.GT;
-            case JSGE -> Arm64Cond.GE;
-            case JSLT -> Arm64Cond.LT;
-            case JSLE -> Arm64Cond.LE;
-        };
-        bCond(c, slotLabel(program.branchTarget(index)));
+        bCond(Arm64Assembler.condition(j.cond()), slotLabel(program.branchTarget(index)));
     }
 
     /// Fails with CALL_DEPTH unless one more frame fits: `x24 - sp` is 48 × depth, so depth 7
     /// (the last of MAX_FRAMES) is reached when `sp + 48·7 ≤ x24`.
     private void checkDepth() {
-        Label tooDeep = buf.label("call_depth");
+        Label tooDeep = asm.label("call_depth");
         int at = slot;
         emit(new Arm64Insn.AddSubImm(AddSubOp.ADD, OpSize.X, SCRATCH0, SP, new Imm12(BYTES_PER_DEPTH * (MemoryLayout.MAX_FRAMES - 1), false)));
         emit(Arm64Insn.cmp(OpSize.X, SCRATCH0, ANCHOR));
         bCond(Arm64Cond.LS, tooDeep);
         outOfLine.add(() -> {
-            buf.note("call depth exceeded at slot " + at);
-            buf.bind(tooDeep);
+            asm.note("call depth exceeded at slot " + at);
+            asm.bind(tooDeep);
             int saved = slot;
             slot = at;
             runtimeError(RuntimeError.CALL_DEPTH, 0);
@@ -660,7 +531,7 @@ final class Arm64Lowering {
     private void localCall(int target) {
         checkDepth();
         pushBpfFrame();
-        buf.emit(new Arm64LabelRefs.Call(), slotLabel(target));
+        asm.bl(slotLabel(target));
         popBpfFrame();
     }
 
@@ -678,17 +549,17 @@ final class Arm64Lowering {
         emit(new Arm64Insn.LoadStorePair(PairOp.LDP_X, IndexMode.OFFSET, R4, R7, SP, 32));
         emit(new Arm64Insn.LoadStorePair(PairOp.LDP_X, IndexMode.OFFSET, R2, R3, SP, 16));
         emit(new Arm64Insn.LoadStorePair(PairOp.LDP_X, IndexMode.POST, R0, R1, SP, 48));
-        Label helper = buf.label("callx_helper"), done = buf.label("callx_done");
+        Label helper = asm.label("callx_helper"), done = asm.label("callx_done");
         cbz(false, OpSize.X, SCRATCH1, helper);
         checkDepth();
         pushBpfFrame();
         emit(new Arm64Insn.BranchReg(Arm64Insn.BranchRegOp.BLR, SCRATCH1));
         popBpfFrame();
         b(done);
-        buf.bind(helper);
+        asm.bind(helper);
         emit(Arm64Insn.mov(OpSize.X, HELPER_ID, target));
         poolCall(new PoolEntry.Runtime(RuntimeEntry.HELPER_BY_ID));
         emit(Arm64Insn.mov(OpSize.X, reg(Reg.R0), R0));
-        buf.bind(done);
+        asm.bind(done);
     }
 }

@@ -132,7 +132,6 @@ final class Riscv64EmitOps {
             }
             case MOp.CallOut c -> {
                 e.note("call " + c.entry() + (c.slot() >= 0 ? " (slot " + c.slot() + ")" : ""));
-                e.callSite(c);
                 e.poolCall(c.entry());
             }
             case MOp.CallLocal c -> e.callFunction(c.function());

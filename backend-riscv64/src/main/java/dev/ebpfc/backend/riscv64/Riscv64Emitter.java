@@ -40,7 +40,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -49,15 +48,14 @@ import java.util.TreeSet;
 /// layout of [dev.ebpfc.backend.select.TargetMachine]:
 ///
 /// ```
-/// entry:   sp -= F; save ra, s5, s6 and every callee-saved register a function uses; s6 = sp;
-///          [s6] = r10_top + MAX_FRAMES · stride (the depth limit); s5 = a5 = r10_top (a2);
+/// entry:   sp -= F; save ra, s6 and every callee-saved register a function uses; s6 = sp;
+///          [s6] = r10_top + MAX_FRAMES · stride (the depth limit); a5 = r10_top (a2);
 ///          jal function 0; then falls into
 /// unwind:  sp = s6; restore; ret (a0 = function 0's result)
-/// f0, f1…: prologue (sp -= frame; save ra if it calls, s5 if it calls out, its callee-saved
-///          registers; s5 = a5 when it calls out), blocks in layout order, each function's
-///          edge trampolines after its blocks; every return restores and `ret`s. Function 0,
-///          unless something can call it again, saves neither s5 nor callee-saved registers:
-///          the stub's saves cover them
+/// f0, f1…: prologue (sp -= frame; save ra if it calls, and its callee-saved registers),
+///          blocks in layout order, each function's edge trampolines after its blocks; every
+///          return restores and `ret`s. Function 0, unless something can call it again, saves
+///          no callee-saved register: the stub's saves cover them
 /// stubs:   call-depth errors (ERROR through the pool, then unwind)
 /// pool:    8-byte entries
 /// ```
@@ -67,21 +65,23 @@ import java.util.TreeSet;
 /// t2, t3 in operand order) and a result in a slot is computed in t0 and stored back; t4 (and t3
 /// where no third operand needs it) holds temporaries. The operation sequences themselves are in
 /// [Riscv64EmitOps].
-///
-/// s5 mirrors BPF r10 in functions that call out (helpers, runtime entries): the engines read
-/// the frame pointer from where the -O0 code keeps it to know which BPF frames a helper may touch.
 final class Riscv64Emitter {
     private final ProgramDef def;
     private final List<SelectedFunction> functions;
     private final CompileOptions options;
-    final CodeBuffer<Item> buf = new CodeBuffer<>(Riscv64LabelRefs.Encoder::new);
+    /// RV64IMA only at -O2 (no Zba/Zbb/C whatever the options name).
+    final CodeBuffer<Item> buf = new CodeBuffer<>(() -> new Riscv64LabelRefs.Encoder(Riscv64Features.BASELINE));
     final ConstantPool pool = new ConstantPool(buf);
     private final Label[] functionLabels;
     final Label unwind = buf.label("unwind");
     private final List<Runnable> stubs = new ArrayList<>();
     private final Riscv64EmitOps ops = new Riscv64EmitOps(this);
-    /// Where instructions that may stop the program start, by bytecode slot (see [#slotSite]).
-    private final Map<Integer, Label> slotSites = new LinkedHashMap<>();
+    /// The code of each instruction that may stop the program, with its bytecode slot, in code
+    /// order ([CompiledProgram#slotRanges]).
+    private final List<SlotRange> slotRanges = new ArrayList<>();
+
+    private record SlotRange(Label start, Label end, int slot) {
+    }
 
     // The function being emitted.
     Allocation alloc;
@@ -110,7 +110,7 @@ final class Riscv64Emitter {
     CompiledProgram emit() {
         TreeSet<Integer> calleeSaved = new TreeSet<>();
         for (SelectedFunction f : functions) calleeSaved.addAll(f.allocation().usedCalleeSaved());
-        List<Riscv64Reg> stubSaved = new ArrayList<>(List.of(RA, Riscv64Machine.FRAME_MIRROR, Riscv64Machine.ANCHOR));
+        List<Riscv64Reg> stubSaved = new ArrayList<>(List.of(RA, Riscv64Machine.ANCHOR));
         for (int r : calleeSaved) stubSaved.add(Riscv64Reg.x(r));
         int stubFrame = align16(8 + 8 * stubSaved.size());
 
@@ -121,7 +121,6 @@ final class Riscv64Emitter {
         li(T0, MemoryLayout.MAX_FRAMES * options.frameStride());
         alu(Riscv64Insn.AluOp.ADD, T0, T0, A2);
         store(StoreOp.SD, T0, Riscv64Machine.ANCHOR, 0);
-        mv(Riscv64Machine.FRAME_MIRROR, A2);
         mv(A5, A2);
         buf.emit(new Riscv64LabelRefs.CallRef(), functionLabels[0]);
         note("unwind");
@@ -154,15 +153,17 @@ final class Riscv64Emitter {
             int slot = functions.get(i).slot();
             if (slot >= 0 && slot < slotOffsets.length) slotOffsets[slot] = functionOffsets[i];
         }
-        for (var c : slotSites.entrySet()) {
-            if (c.getKey() < slotOffsets.length && slotOffsets[c.getKey()] < 0) slotOffsets[c.getKey()] = c.getValue().offset();
+        List<Integer> ranges = new ArrayList<>();
+        for (SlotRange r : slotRanges) {
+            if (r.end().offset() > r.start().offset()) ranges.addAll(List.of(r.start().offset(), r.end().offset(), r.slot()));
         }
-        StringBuilder listing = new StringBuilder(options.listing() ? Riscv64Lowering.listing(asm) : "");
+        StringBuilder listing = new StringBuilder(options.listing()
+                ? Riscv64Lowering.listing(asm, new Riscv64LabelRefs.Encoder(Riscv64Features.BASELINE)) : "");
         for (int i = 0; options.listing() && i < entries.size(); i++) {
             listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
         }
         return new CompiledProgram("riscv64", code, 0, unwind.offset(), functionOffsets, slotOffsets, poolOffset, entries,
-                listing.toString());
+                listing.toString(), ranges.stream().mapToInt(Integer::intValue).toArray());
     }
 
     // ---- functions ---------------------------------------------------------------------------
@@ -179,27 +180,14 @@ final class Riscv64Emitter {
             }
             for (MachineBlock.Edge e : b.succs()) for (Reg r : e.args()) if (r instanceof Reg.VReg v) used.set(v.id());
         }
-        boolean calls = false, callsOut = false;
+        boolean calls = false;
         for (MachineBlock b : blocks) {
             for (MachineInst mi : b.insts()) {
-                switch (mi.op()) {
-                    case MOp.CallOut c -> {
-                        calls = true;
-                        callsOut = true;
-                    }
-                    case MOp.CallLocal c -> calls = true;
-                    case MOp.CallAddress c -> calls = true;
-                    default -> {
-                    }
-                }
+                if (mi.op() instanceof MOp.CallOut || mi.op() instanceof MOp.CallLocal || mi.op() instanceof MOp.CallAddress) calls = true;
             }
         }
-        // Function 0 runs with s5 = its frame pointer already (the stub set it), unless something
-        // can call it again from deeper down.
-        boolean mirror = callsOut && mayBeReentered;
         saved = new ArrayList<>();
         if (calls) saved.add(RA);
-        if (mirror) saved.add(Riscv64Machine.FRAME_MIRROR);
         // Function 0, called only by the entry stub, leaves its callee-saved registers to the
         // stub, which saves every one any function uses and restores them when function 0
         // returns into the unwind path.
@@ -212,7 +200,6 @@ final class Riscv64Emitter {
         buf.bind(functionLabels[index]);
         adjustSp(-frameSize);
         for (int i = 0; i < saved.size(); i++) storeFrame(saved.get(i), 8 * (slots + i));
-        if (mirror) mv(Riscv64Machine.FRAME_MIRROR, A5);
 
         blockLabels = new Label[blocks.size()];
         for (int i = 0; i < blocks.size(); i++) blockLabels[i] = buf.label("f" + index + "_b" + i);
@@ -229,7 +216,12 @@ final class Riscv64Emitter {
         for (MachineInst mi : b.insts()) {
             if (options.listing()) buf.note("  " + mi);
             if (deadDefinition(mi)) continue;
-            slotSite(machine.slotOf(mi));
+            int slot = mayStop(mi.op()) ? machine.slotOf(mi) : -1;
+            Label start = null;
+            if (slot >= 0) {
+                start = buf.label("slot" + slot);
+                buf.bind(start);
+            }
             switch ((MOp) mi.op()) {
                 case MOp.Jump j -> {
                     moves(alloc.edgeMoves(b, 0));
@@ -239,6 +231,11 @@ final class Riscv64Emitter {
                 case MOp.BranchImm br -> conditional(b, ops.branchImm(br, mi.operands()), next);
                 case MOp.Return r -> epilogue();
                 default -> ops.emit(mi);
+            }
+            if (start != null) {
+                Label end = buf.label("slot" + slot + "_end");
+                buf.bind(end);
+                slotRanges.add(new SlotRange(start, end, slot));
             }
         }
     }
@@ -399,26 +396,21 @@ final class Riscv64Emitter {
         }
     }
 
-    /// Records where call `c` starts as the code of its slot ([#slotSite]) when it may stop the
-    /// program there (a helper's error, a packet load outside the packet, an unknown `callx`
-    /// helper); runtime entries that never stop (`RESOLVE_CALLX`) or report their own slot
-    /// (`ERROR`) are left out.
-    void callSite(MOp.CallOut c) {
-        if (c.entry() instanceof PoolEntry.Helper || c.entry() instanceof PoolEntry.Runtime(RuntimeEntry r)
-                && (r == RuntimeEntry.LOAD_PACKET || r == RuntimeEntry.HELPER_BY_ID)) {
-            slotSite(c.slot());
-        }
-    }
-
-    /// Records the code emitted next as the code of bytecode slot `slot` (its first copy only), so
-    /// that an engine stopping the program there (a faulting access, a helper's error) maps the
-    /// machine address back to the slot, as [CompiledProgram#slotOffsets] promises for the code
-    /// of every slot.
-    void slotSite(int slot) {
-        if (slot < 0 || slotSites.containsKey(slot)) return;
-        Label l = buf.label("slot" + slot);
-        buf.bind(l);
-        slotSites.put(slot, l);
+    /// Whether `op` may stop the program where it runs (a faulting access, a helper's error, a
+    /// packet load outside the packet, an unknown `callx` helper), so its code maps back to its
+    /// slot. Runtime entries that never stop (`RESOLVE_CALLX`) or report their own slot
+    /// (`ERROR`) do not.
+    private static boolean mayStop(Object op) {
+        return switch (op) {
+            case MOp.Load l -> true;
+            case MOp.Store s -> true;
+            case MOp.StoreImm s -> true;
+            case MOp.Atomic a -> true;
+            case MOp.CmpXchg x -> true;
+            case MOp.CallOut c -> c.entry() instanceof PoolEntry.Helper || c.entry() instanceof PoolEntry.Runtime(RuntimeEntry r)
+                    && (r == RuntimeEntry.LOAD_PACKET || r == RuntimeEntry.HELPER_BY_ID);
+            default -> false;
+        };
     }
 
     // ---- out-of-line stubs -------------------------------------------------------------------

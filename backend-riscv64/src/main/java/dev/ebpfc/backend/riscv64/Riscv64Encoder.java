@@ -703,6 +703,13 @@ public final class Riscv64Encoder {
             emitCompressed(insn);
             return;
         }
+        emitUncompressed(insn);
+    }
+
+    /// Encodes one instruction in its 32-bit form even where a compressed one exists: for code
+    /// whose size must not depend on its operands (pc-relative sequences, whose offsets change
+    /// while branches are relaxed).
+    public void emitUncompressed(Riscv64Insn insn) {
         switch (insn) {
             case Riscv64Insn.Alu a -> alu(a.op(), a.rd(), a.rs1(), a.rs2());
             case Riscv64Insn.AluImm a -> aluImm(a.op(), a.rd(), a.rs1(), a.imm());

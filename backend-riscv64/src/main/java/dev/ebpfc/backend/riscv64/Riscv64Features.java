@@ -1,7 +1,10 @@
 package dev.ebpfc.backend.riscv64;
 
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /// Which optional extensions the encoder may use beyond the RV64IMA baseline.
 ///
@@ -28,6 +31,33 @@ public record Riscv64Features(Set<Extension> extensions) {
 
     public static Riscv64Features of(Extension... extensions) {
         return new Riscv64Features(Set.of(extensions));
+    }
+
+    /// The extensions -O0 code generation can use, by the names `CompileOptions.features` and
+    /// `--features` take.
+    public static final Set<String> COMPILER_NAMES = Set.of("zba", "zbb", "c");
+
+    /// The features `CompileOptions.features` names (lower-case extension names, [#COMPILER_NAMES]).
+    public static Riscv64Features named(Set<String> names) {
+        EnumSet<Extension> out = EnumSet.noneOf(Extension.class);
+        for (String n : names) {
+            if (!COMPILER_NAMES.contains(n)) {
+                throw new IllegalArgumentException("unknown riscv64 feature '" + n + "' (known: "
+                        + COMPILER_NAMES.stream().sorted().collect(Collectors.joining(", ")) + ")");
+            }
+            out.add(Extension.valueOf(n.toUpperCase(Locale.ROOT)));
+        }
+        return new Riscv64Features(out);
+    }
+
+    /// The ISA string of these features over RV64IMA, as in a `.riscv.attributes` arch tag
+    /// (RISC-V ELF psABI, "Attributes"): `rv64i2p1_m2p0_a2p1_zba1p0_zbb1p0`.
+    public String arch() {
+        StringBuilder sb = new StringBuilder("rv64i2p1_m2p0_a2p1");
+        if (has(Extension.C)) sb.append("_c2p0");
+        Arrays.stream(Extension.values()).filter(e -> e != Extension.C && has(e))
+                .forEach(e -> sb.append('_').append(e.name().toLowerCase(Locale.ROOT)).append("1p0"));
+        return sb.toString();
     }
 
     public boolean has(Extension e) {

@@ -113,14 +113,30 @@ final class Riscv64LabelRefs {
         }
     }
 
-    /// [Riscv64Encoder] (RV64IMA, no compressed forms: every instruction is 4 bytes, so sizes
-    /// never depend on operands) behind the [CodeBuffer.Encoder] interface.
+    /// [Riscv64Encoder] behind the [CodeBuffer.Encoder] interface, with the extensions the
+    /// lowering may use. With C, a [One] may be compressed (its size depends on its operands,
+    /// which never change), while the label-referring sequences stay 32-bit: their offsets change
+    /// from one relaxation pass to the next, and [CodeBuffer] requires a form's size not to
+    /// depend on its target.
     static final class Encoder implements CodeBuffer.Encoder<Item> {
-        private final Riscv64Encoder enc = new Riscv64Encoder(Riscv64Features.BASELINE);
+        private final Riscv64Encoder enc;
+
+        Encoder(Riscv64Features features) {
+            enc = new Riscv64Encoder(features);
+        }
 
         @Override
         public void emit(Item item) {
-            for (Riscv64Insn i : item.expand(enc.position())) enc.emit(i);
+            if (item instanceof One(Riscv64Insn insn)) {
+                enc.emit(insn);
+                return;
+            }
+            for (Riscv64Insn i : item.expand(enc.position())) enc.emitUncompressed(i);
+        }
+
+        /// Bytes [#emit] uses for the machine instruction `insn` of `item`.
+        int length(Item item, Riscv64Insn insn) {
+            return item instanceof One ? enc.length(insn) : 4;
         }
 
         @Override

@@ -32,6 +32,8 @@ import dev.ebpfc.backend.riscv64.Riscv64Insn.BranchOp;
 import dev.ebpfc.backend.riscv64.Riscv64Insn.LoadOp;
 import dev.ebpfc.backend.riscv64.Riscv64Insn.Ordering;
 import dev.ebpfc.backend.riscv64.Riscv64Insn.StoreOp;
+import dev.ebpfc.backend.riscv64.Riscv64Insn.UnaryOp;
+import dev.ebpfc.backend.riscv64.Riscv64Features.Extension;
 import dev.ebpfc.backend.riscv64.Riscv64LabelRefs.Item;
 import dev.ebpfc.frontend.insn.AluOp;
 import dev.ebpfc.frontend.insn.Cond;
@@ -51,9 +53,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
-/// The RISC-V64 -O0 code generator (RV64IMA only): each BPF instruction becomes a fixed sequence
-/// over the registers of [Riscv64RegisterMap], in slot order, with no analysis beyond which
-/// callee-saved registers the prologue must save. The shape of the code (docs/native-abi.md):
+/// The RISC-V64 -O0 code generator (RV64IMA; Zba, Zbb, C when enabled): each BPF instruction
+/// becomes a fixed sequence over the registers of [Riscv64RegisterMap], in slot order, with no
+/// analysis beyond which callee-saved registers the prologue must save. The shape of the code
+/// (docs/native-abi.md):
 ///
 /// ```
 /// entry:    sp -= frame; save ra, s5, s6 and the used ones of s1–s4; s6 = sp (the anchor);
@@ -85,6 +88,14 @@ import java.util.List;
 ///   equality, sign-extended (`sext.w`) for signed ones, into scratch registers.
 /// - There is no byte swap without Zbb: shift-and-mask sequences, whose results are already
 ///   zero-extended.
+///
+/// With the bit-manipulation extensions (`CompileOptions.features`, bitmanip = RISC-V
+/// Bit-Manipulation ISA-extensions 1.0.0), the same sequences get shorter where one instruction
+/// does the work of several: Zba's `zext.w` (`add.uw rd, rs, zero`, §2.1) for every zero-extension
+/// of a 32-bit result; Zbb's `rev8` (then one `srli` for 16/32 bits) for byte swaps, `zext.h` for
+/// `le16`, `sext.b`/`sext.h` for `movsx`, and `andn`/`orn`/`xnor` when the complement of a wide
+/// immediate is cheaper to build (`and r, 0xffff` needs `lui; addiw`, its complement one `lui`).
+/// With C nothing changes here: the encoder compresses what it can ([Riscv64LabelRefs.Encoder]).
 final class Riscv64Lowering {
     /// Machine stack bytes per call depth: return address, s1–s5, padded to 16.
     static final int BYTES_PER_DEPTH = 64;
@@ -94,7 +105,9 @@ final class Riscv64Lowering {
     private final ProgramDef def;
     private final Program program;
     private final CompileOptions options;
-    private final CodeBuffer<Item> buf = new CodeBuffer<>(Riscv64LabelRefs.Encoder::new);
+    /// Zba, Zbb, C when the options name them (docs/native-abi.md, "RISC-V64").
+    private final Riscv64Features features;
+    private final CodeBuffer<Item> buf = new CodeBuffer<>(this::newEncoder);
     private final ConstantPool pool = new ConstantPool(buf);
     private final Label[] slotLabels;
     private final Label exit0 = buf.label("exit0");
@@ -107,8 +120,14 @@ final class Riscv64Lowering {
         this.def = def;
         this.program = def.program();
         this.options = options;
+        this.features = Riscv64Features.named(options.features());
         this.slotLabels = new Label[program.slotCount()];
         for (int i = 0; i < program.size(); i++) slotLabels[program.slot(i)] = buf.label("slot" + program.slot(i));
+    }
+
+    /// Called by the buffer when it lays the code out, after the constructor has set `features`.
+    private Riscv64LabelRefs.Encoder newEncoder() {
+        return new Riscv64LabelRefs.Encoder(features);
     }
 
     CompiledProgram compile() {
@@ -152,7 +171,7 @@ final class Riscv64Lowering {
         for (int s = 0; s < slotLabels.length; s++) if (slotLabels[s] != null) slotOffsets[s] = slotLabels[s].offset();
         int[] functionOffsets = BytecodeFacts.functionSlots(def).stream().mapToInt(s -> slotLabels[s].offset()).toArray();
         // The listing costs more than the rest of compiling: only on request (CompileOptions.listing).
-        StringBuilder listing = new StringBuilder(options.listing() ? listing(asm) : "");
+        StringBuilder listing = new StringBuilder(options.listing() ? listing(asm, newEncoder()) : "");
         for (int i = 0; options.listing() && i < entries.size(); i++) {
             listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
         }
@@ -161,7 +180,7 @@ final class Riscv64Lowering {
     }
 
     /// One line per machine instruction (an [Item] may hold several), as objdump prints them.
-    static String listing(CodeBuffer.Assembled<Item> asm) {
+    static String listing(CodeBuffer.Assembled<Item> asm, Riscv64LabelRefs.Encoder sizes) {
         StringBuilder sb = new StringBuilder();
         byte[] code = asm.code();
         for (CodeBuffer.Line<Item> l : asm.lines()) {
@@ -171,9 +190,10 @@ final class Riscv64Lowering {
             }
             int at = l.offset();
             for (Riscv64Insn i : l.insn().expand(l.offset())) {
-                String hex = HexFormat.of().formatHex(code, at, at + 4);
+                int length = sizes.length(l.insn(), i);
+                String hex = HexFormat.of().formatHex(code, at, at + length);
                 sb.append(String.format("%6x:  %-24s %s%n", at, hex, Riscv64Printer.print(i)));
-                at += 4;
+                at += length;
             }
         }
         return sb.toString();
@@ -214,8 +234,12 @@ final class Riscv64Lowering {
         for (Riscv64Insn i : Riscv64Encoder.materialization(rd, value)) emit(i);
     }
 
-    /// BPF's zero-extension of a 32-bit result: `slli 32; srli 32` (there is no `zext.w` without Zba).
+    /// BPF's zero-extension of a 32-bit result: Zba's `zext.w`, else `slli 32; srli 32`.
     private void zext32(Riscv64Reg rd, Riscv64Reg rs) {
+        if (features.has(Extension.ZBA)) {
+            alu(Riscv64Insn.AluOp.ADD_UW, rd, rs, ZERO);
+            return;
+        }
         aluImm(AluImmOp.SLLI, rd, rs, 32);
         aluImm(AluImmOp.SRLI, rd, rd, 32);
     }
@@ -368,6 +392,8 @@ final class Riscv64Lowering {
                 int bits = a.op().movsxBits();
                 if (bits == 32) {
                     sext32(d, s);
+                } else if (features.has(Extension.ZBB)) {
+                    emit(new Riscv64Insn.Unary(bits == 8 ? UnaryOp.SEXT_B : UnaryOp.SEXT_H, d, s));
                 } else {
                     aluImm(AluImmOp.SLLI, d, s, 64 - bits);
                     aluImm(AluImmOp.SRAI, d, d, 64 - bits);
@@ -391,6 +417,15 @@ final class Riscv64Lowering {
                         default -> AluImmOp.XORI;
                     };
                     aluImm(op, d, d, k);
+                } else if (k != null && complementIsShorter(k)) {
+                    // x & k = x & ~(~k): Zbb's andn/orn/xnor take the complement (bitmanip §2.2).
+                    Riscv64Insn.AluOp op = switch (a.op()) {
+                        case AND -> Riscv64Insn.AluOp.ANDN;
+                        case OR -> Riscv64Insn.AluOp.ORN;
+                        default -> Riscv64Insn.AluOp.XNOR;
+                    };
+                    li(T1, ~(long) k);
+                    alu(op, d, d, T1);
                 } else {
                     Riscv64Insn.AluOp op = switch (a.op()) {
                         case AND -> Riscv64Insn.AluOp.AND;
@@ -407,6 +442,13 @@ final class Riscv64Lowering {
             }
         }
         if (w32) zext32(d, d);
+    }
+
+    /// Whether, with Zbb, building `~k` takes fewer instructions than building `k` (BPF
+    /// sign-extends the immediate to 64 bits, so both are 64-bit constants).
+    private boolean complementIsShorter(int k) {
+        return features.has(Extension.ZBB)
+                && Riscv64Encoder.materialization(T1, ~(long) k).size() < Riscv64Encoder.materialization(T1, k).size();
     }
 
     /// The register holding a 64-bit ALU source: BPF sign-extends immediates to 64 bits, and the
@@ -476,6 +518,10 @@ final class Riscv64Lowering {
             // ebpfc hosts are little-endian: `le` only truncates.
             switch (e.bits()) {
                 case 16 -> {
+                    if (features.has(Extension.ZBB)) {
+                        emit(new Riscv64Insn.Unary(UnaryOp.ZEXT_H, d, d));
+                        return;
+                    }
                     aluImm(AluImmOp.SLLI, d, d, 48);
                     aluImm(AluImmOp.SRLI, d, d, 48);
                 }
@@ -488,9 +534,15 @@ final class Riscv64Lowering {
         byteSwap(d, e.bits() / 8);
     }
 
-    /// Reverses the low `n` bytes of `d` (BE and BSWAP; no `rev8` without Zbb): byte i moves to
-    /// byte n-1-i through t1 and collects in t0, so the result has no bits above byte n-1.
+    /// Reverses the low `n` bytes of `d` (BE and BSWAP). With Zbb, `rev8` reverses all eight and
+    /// `srli` brings the low `n` down, clearing the rest. Without it, byte i moves to byte n-1-i
+    /// through t1 and collects in t0, so the result has no bits above byte n-1.
     private void byteSwap(Riscv64Reg d, int n) {
+        if (features.has(Extension.ZBB)) {
+            emit(new Riscv64Insn.Unary(UnaryOp.REV8, d, d));
+            if (n < 8) aluImm(AluImmOp.SRLI, d, d, 64 - 8 * n);
+            return;
+        }
         for (Riscv64Insn i : Riscv64Sequences.byteSwap(d, d, n, T0, T1)) emit(i);
     }
 
@@ -587,8 +639,14 @@ final class Riscv64Lowering {
         boolean w32 = j.width() == Width.W32;
         Integer k = j.src() instanceof Imm(int v) ? v : null;
         if (j.cond() == Cond.JSET) {
-            if (k != null && Imm12.fits(k)) aluImm(AluImmOp.ANDI, T0, d, k);
-            else alu(Riscv64Insn.AluOp.AND, T0, d, operand(j.src()));
+            if (k != null && Imm12.fits(k)) {
+                aluImm(AluImmOp.ANDI, T0, d, k);
+            } else if (k != null && complementIsShorter(k)) {
+                li(T1, ~(long) k);
+                alu(Riscv64Insn.AluOp.ANDN, T0, d, T1);
+            } else {
+                alu(Riscv64Insn.AluOp.AND, T0, d, operand(j.src()));
+            }
             if (w32) aluImm(AluImmOp.SLLI, T0, T0, 32);
             branch(BranchOp.BNE, T0, ZERO, target);
             return;

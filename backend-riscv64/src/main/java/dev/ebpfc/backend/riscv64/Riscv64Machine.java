@@ -18,11 +18,10 @@ import java.util.Set;
 /// |---|---|---|
 /// | a0–a7 | allocatable, caller-saved | the argument registers: values headed for a call or coming out of one need no move when they get them. a5 is the frame-pointer argument of the local convention |
 /// | t5 | allocatable, caller-saved | one more register that costs no save |
-/// | s1–s4, s7–s11 | allocatable, callee-saved | survive calls; each costs a save and a restore in the functions that use it |
+/// | s1–s5, s7–s11 | allocatable, callee-saved | survive calls; each costs a save and a restore in the functions that use it |
 /// | t0–t4 | scratch, never allocated | reloading spilled operands (uses in t1–t3, a spilled result in t0), immediates that do not fit 12 bits, division masks, byte swaps, the lr/sc loop; t0 breaks parallel-copy cycles, t1 carries slot-to-slot copies |
 /// | t6 | never allocated | `auipc` sequences: relaxed branches and calls through the pool ([Riscv64LabelRefs]) |
 /// | s6 | anchor, never allocated | sp of the entry stub; `[s6]` holds the depth limit, and the unwind path restores sp from it (as at -O0) |
-/// | s5 | never allocated | the current BPF frame pointer when a function calls out: the engines read BPF r10 where -O0 keeps it (s5) to know which stack frames a helper may touch |
 /// | s0 | untouched | the frame pointer of the psABI: a frame-pointer unwinder never mistakes BPF data for a frame |
 /// | ra | never allocated | return addresses; saved by every function that calls |
 /// | sp, gp, tp, zero | untouched | the stack, and the platform's registers |
@@ -30,10 +29,8 @@ public final class Riscv64Machine implements TargetMachine {
     static final List<Riscv64Reg> CALLER_SAVED = List.of(Riscv64Reg.A0, Riscv64Reg.A1, Riscv64Reg.A2, Riscv64Reg.A3,
             Riscv64Reg.A4, Riscv64Reg.A5, Riscv64Reg.A6, Riscv64Reg.A7, Riscv64Reg.T5);
     static final List<Riscv64Reg> CALLEE_SAVED = List.of(Riscv64Reg.S1, Riscv64Reg.S2, Riscv64Reg.S3, Riscv64Reg.S4,
-            Riscv64Reg.S7, Riscv64Reg.S8, Riscv64Reg.S9, Riscv64Reg.S10, Riscv64Reg.S11);
+            Riscv64Reg.S5, Riscv64Reg.S7, Riscv64Reg.S8, Riscv64Reg.S9, Riscv64Reg.S10, Riscv64Reg.S11);
     static final List<Riscv64Reg> SCRATCH = List.of(Riscv64Reg.T0, Riscv64Reg.T1, Riscv64Reg.T2, Riscv64Reg.T3, Riscv64Reg.T4);
-    /// Where a function keeps its frame pointer for the engine while it calls out.
-    static final Riscv64Reg FRAME_MIRROR = Riscv64Reg.S5;
     static final Riscv64Reg ANCHOR = Riscv64RegisterMap.ANCHOR;
 
     private static final List<Riscv64Reg> ARGUMENTS = List.of(Riscv64Reg.A0, Riscv64Reg.A1, Riscv64Reg.A2, Riscv64Reg.A3,

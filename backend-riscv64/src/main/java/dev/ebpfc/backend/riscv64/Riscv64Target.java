@@ -6,8 +6,11 @@ import dev.ebpfc.backend.Target;
 import dev.ebpfc.backend.select.OptimisingCompiler;
 import dev.ebpfc.frontend.object.ProgramDef;
 
-/// The RISC-V64 target (RV64IMA, LP64): -O0 through [Riscv64Lowering]; -O2 through the shared
-/// optimising pipeline with [Riscv64Machine], or the -O0 code for programs the lifter refuses.
+import java.util.Set;
+
+/// The RISC-V64 target (RV64IMA, LP64; Zba, Zbb and C at -O0 when `CompileOptions.features`
+/// names them): -O0 through [Riscv64Lowering]; -O2 (RV64IMA) through the shared optimising
+/// pipeline with [Riscv64Machine], or the -O0 code for programs the lifter refuses.
 public final class Riscv64Target implements Target {
     private final Riscv64Machine machine;
 
@@ -23,6 +26,11 @@ public final class Riscv64Target implements Target {
     @Override
     public String name() {
         return "riscv64";
+    }
+
+    @Override
+    public Set<String> features() {
+        return Riscv64Features.COMPILER_NAMES;
     }
 
     @Override

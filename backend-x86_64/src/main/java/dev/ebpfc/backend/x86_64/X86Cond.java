@@ -19,4 +19,21 @@ public enum X86Cond {
     public X86Cond negate() {
         return values()[ordinal() ^ 1];
     }
+
+    /// The condition that holds after `cmp a, b` (or `test a, b` for `JSET`) when BPF's `a cond b`
+    /// does: unsigned conditions map to below/above, signed ones to less/greater.
+    public static X86Cond of(dev.ebpfc.frontend.insn.Cond c) {
+        return switch (c) {
+            case JEQ -> E;
+            case JNE, JSET -> NE;
+            case JGT -> A;
+            case JGE -> AE;
+            case JLT -> B;
+            case JLE -> BE;
+            case JSGT -> G;
+            case JSGE -> GE;
+            case JSLT -> L;
+            case JSLE -> LE;
+        };
+    }
 }

@@ -141,6 +141,30 @@ public final class X86Encoder implements CodeBuffer.Encoder<X86Insn> {
         }
     }
 
+    /// ADD..CMP r, r/m with a memory operand (02 /r, 03 /r: the group's opcodes code*8 + 2/3).
+    public void aluRM(X86Insn.AluOp op, OpSize s, X86Reg dst, X86Mem src) {
+        regMem(s, (op.code() << 3) + 2, dst, src);
+    }
+
+    /// ADD..CMP m, imm (80 /op ib, 81 /op iz, 83 /op ib sign-extended).
+    public void aluMI(X86Insn.AluOp op, OpSize s, X86Mem dst, int imm) {
+        sizePrefix(s);
+        rex(s == OpSize.Q, 0, dst.base().number(), false);
+        if (s == OpSize.B) {
+            byte1(0x80);
+            modrmMem(op.code(), dst);
+            byte1(imm);
+        } else if (fitsInt8(imm)) {
+            byte1(0x83);
+            modrmMem(op.code(), dst);
+            byte1(imm);
+        } else {
+            byte1(0x81);
+            modrmMem(op.code(), dst);
+            immSized(s, imm);
+        }
+    }
+
     /// TEST r/m, r (84 /r, 85 /r).
     public void testRR(OpSize s, X86Reg a, X86Reg b) {
         regReg(s, 0x84, b, a);
@@ -428,6 +452,8 @@ public final class X86Encoder implements CodeBuffer.Encoder<X86Insn> {
         switch (insn) {
             case X86Insn.AluRR a -> aluRR(a.op(), a.size(), a.dst(), a.src());
             case X86Insn.AluRI a -> aluRI(a.op(), a.size(), a.dst(), a.imm());
+            case X86Insn.AluRM a -> aluRM(a.op(), a.size(), a.dst(), a.src());
+            case X86Insn.AluMI a -> aluMI(a.op(), a.size(), a.dst(), a.imm());
             case X86Insn.TestRR t -> testRR(t.size(), t.a(), t.b());
             case X86Insn.TestRI t -> testRI(t.size(), t.a(), t.imm());
             case X86Insn.MovRR m -> movRR(m.size(), m.dst(), m.src());

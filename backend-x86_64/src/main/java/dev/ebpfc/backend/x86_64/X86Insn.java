@@ -74,6 +74,17 @@ public sealed interface X86Insn {
             this.signed = signed;
             this.mnemonic = mnemonic;
         }
+
+        /// The load of a BPF `size` zero- or sign-extended to 64 bits (a 32-bit destination
+        /// write clears bits 32–63, so the zero-extending forms are the 32-bit ones).
+        public static Extend load(dev.ebpfc.frontend.insn.Size size, boolean signed) {
+            return switch (size) {
+                case W -> signed ? MOVSLQ : MOVL;
+                case H -> signed ? MOVSWQ : MOVZWL;
+                case B -> signed ? MOVSBQ : MOVZBL;
+                case DW -> MOVQ;
+            };
+        }
     }
 
     /// `op dst, src` between registers.
@@ -82,6 +93,14 @@ public sealed interface X86Insn {
 
     /// `op dst, imm`: the sign-extended imm8 form (0x83) when the value fits, else imm32 (0x81; imm16 for W).
     record AluRI(AluOp op, OpSize size, X86Reg dst, int imm) implements X86Insn {
+    }
+
+    /// `op dst, [src]`: the ALU group with a memory source (a spilled operand).
+    record AluRM(AluOp op, OpSize size, X86Reg dst, X86Mem src) implements X86Insn {
+    }
+
+    /// `op [dst], imm`: the ALU group on memory (`cmp` of a spilled operand with a constant).
+    record AluMI(AluOp op, OpSize size, X86Mem dst, int imm) implements X86Insn {
     }
 
     record TestRR(OpSize size, X86Reg a, X86Reg b) implements X86Insn {

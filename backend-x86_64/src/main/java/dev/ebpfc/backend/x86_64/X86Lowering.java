@@ -161,11 +161,11 @@ final class X86Lowering {
     }
 
     private void poolLoad(X86Reg dst, PoolEntry entry) {
-        buf.emit(new X86LabelRefs.PoolLoad(dst), pool.label(entry));
+        X86Runtime.load(buf, pool, dst, entry);
     }
 
     private void poolCall(PoolEntry entry) {
-        buf.emit(new X86LabelRefs.PoolCall(), pool.label(entry));
+        X86Runtime.call(buf, pool, entry);
     }
 
     /// The label of the code for `target`, or a stub reporting that no instruction starts there.
@@ -185,11 +185,7 @@ final class X86Lowering {
 
     /// Reports `error` at the current slot through the engine, then leaves the program.
     private void runtimeError(RuntimeError error, long detail) {
-        emit(new X86Insn.MovRI(OpSize.L, RDI, error.ordinal()));
-        emit(new X86Insn.MovRI(OpSize.L, RSI, slot));
-        emit(new X86Insn.MovRI(OpSize.Q, RDX, detail));
-        poolCall(new PoolEntry.Runtime(RuntimeEntry.ERROR));
-        jmp(unwind);
+        X86Runtime.error(buf, pool, unwind, error, slot, detail);
     }
 
     private static X86Reg reg(Reg r) {
@@ -206,7 +202,7 @@ final class X86Lowering {
         switch (insn) {
             case Insn.Alu a -> alu(a);
             case Insn.Endian e -> endian(e);
-            case Insn.Load l -> emit(new X86Insn.Load(loadKind(l.size(), l.signExtend()), reg(l.dst()), new X86Mem(reg(l.base()), l.offset())));
+            case Insn.Load l -> emit(new X86Insn.Load(X86Insn.Extend.load(l.size(), l.signExtend()), reg(l.dst()), new X86Mem(reg(l.base()), l.offset())));
             case Insn.Store s -> {
                 X86Mem m = new X86Mem(reg(s.base()), s.offset());
                 OpSize sz = OpSize.ofBytes(s.size().bytes);
@@ -233,15 +229,6 @@ final class X86Lowering {
                 emit(new X86Insn.Ret());
             }
         }
-    }
-
-    private static X86Insn.Extend loadKind(Size size, boolean signed) {
-        return switch (size) {
-            case W -> signed ? X86Insn.Extend.MOVSLQ : X86Insn.Extend.MOVL;
-            case H -> signed ? X86Insn.Extend.MOVSWQ : X86Insn.Extend.MOVZWL;
-            case B -> signed ? X86Insn.Extend.MOVSBQ : X86Insn.Extend.MOVZBL;
-            case DW -> X86Insn.Extend.MOVQ;
-        };
     }
 
     private void alu(Insn.Alu a) {
@@ -323,9 +310,8 @@ final class X86Lowering {
         if (sz == OpSize.L) emit(new X86Insn.MovRR(OpSize.L, d, d));
     }
 
-    /// Division and modulo with BPF's total semantics (RFC 9669 §4.1): x / 0 = 0, x % 0 = x, and
-    /// for signed forms MIN / -1 = MIN (x86 would raise #DE), MIN % -1 = 0. The divisor goes to
-    /// r11; rax and rdx (BPF r0, r3) are saved in r9/r10 unless they are the destination.
+    /// Division and modulo with BPF's total semantics ([X86Division]). The divisor goes to r11;
+    /// rax and rdx (BPF r0, r3) are saved in r9/r10 unless they are the destination.
     private void divide(Insn.Alu a, X86Reg d, OpSize sz) {
         boolean signed = a.op() == AluOp.SDIV || a.op() == AluOp.SMOD;
         boolean mod = a.op() == AluOp.MOD || a.op() == AluOp.SMOD;
@@ -339,34 +325,16 @@ final class X86Lowering {
             }
             return;
         }
-        emit(new X86Insn.MovRR(sz, R11, reg((Reg) a.src())));
-        Label zero = buf.label("div_zero"), done = buf.label("div_done");
-        Label minusOne = signed ? buf.label("div_minus_one") : null;
-        emit(new X86Insn.TestRR(sz, R11, R11));
-        jcc(X86Cond.E, zero);
-        if (signed) {
-            emit(new X86Insn.AluRI(X86Insn.AluOp.CMP, sz, R11, -1));
-            jcc(X86Cond.E, minusOne);
-        }
-        divideCore(d, sz, signed, mod);
-        jmp(done);
-        buf.bind(zero);
-        divideByZero(d, sz, mod);
-        if (signed) {
-            jmp(done);
-            buf.bind(minusOne);
-            divideByMinusOne(d, sz, mod);
-        }
-        buf.bind(done);
+        emit(new X86Insn.MovRR(sz, X86Division.DIVISOR, reg((Reg) a.src())));
+        X86Division.guarded(buf, sz, signed, () -> divideCore(d, sz, signed, mod), () -> divideByZero(d, sz, mod),
+                () -> divideByMinusOne(d, sz, mod));
     }
 
     private void divideCore(X86Reg d, OpSize sz, boolean signed, boolean mod) {
         if (d != RAX) emit(new X86Insn.MovRR(OpSize.Q, R9, RAX));
         if (d != RDX) emit(new X86Insn.MovRR(OpSize.Q, R10, RDX));
         if (d != RAX) emit(new X86Insn.MovRR(sz, RAX, d));
-        if (signed) emit(new X86Insn.SignExtendAccumulator(sz));
-        else emit(new X86Insn.AluRR(X86Insn.AluOp.XOR, OpSize.L, RDX, RDX));
-        emit(new X86Insn.Unary(signed ? X86Insn.UnaryOp.IDIV : X86Insn.UnaryOp.DIV, sz, R11));
+        X86Division.divide(buf, sz, signed);
         // 32-bit div writes eax/edx zero-extended, so the moves below keep BPF's zero-extension.
         emit(new X86Insn.MovRR(sz, R11, mod ? RDX : RAX));
         if (d != RAX) emit(new X86Insn.MovRR(OpSize.Q, RAX, R9));
@@ -488,19 +456,7 @@ final class X86Lowering {
             if (j.src() instanceof Reg r) emit(new X86Insn.AluRR(X86Insn.AluOp.CMP, sz, d, reg(r)));
             else emit(new X86Insn.AluRI(X86Insn.AluOp.CMP, sz, d, ((Imm) j.src()).value()));
         }
-        X86Cond c = switch (j.cond()) {
-            case JEQ -> X86Cond.E;
-            case JNE, JSET -> X86Cond.NE;
-            case JGT -> X86Cond.A;
-            case JGE -> X86Cond.AE;
-            case JLT -> X86Cond.B;
-            case JLE -> X86Cond.BE;
-            case JSGT -> X86Cond.G;
-            case JSGE -> X86Cond.GE;
-            case JSLT -> X86Cond.L;
-            case JSLE -> X86Cond.LE;
-        };
-        jcc(c, slotLabel(program.branchTarget(index)));
+        jcc(X86Cond.of(j.cond()), slotLabel(program.branchTarget(index)));
     }
 
     /// Fails with CALL_DEPTH unless one more frame fits: `r12 - rsp` is 48 × depth.

@@ -20,6 +20,8 @@ public final class X86Printer {
         return switch (insn) {
             case X86Insn.AluRR a -> a.op().mnemonic + " " + reg(a.src(), a.size()) + "," + reg(a.dst(), a.size());
             case X86Insn.AluRI a -> a.op().mnemonic + " " + imm(a.imm(), a.size()) + "," + reg(a.dst(), a.size());
+            case X86Insn.AluRM a -> a.op().mnemonic + " " + mem(a.src()) + "," + reg(a.dst(), a.size());
+            case X86Insn.AluMI a -> a.op().mnemonic + a.size().suffix + " " + imm(a.imm(), a.size()) + "," + mem(a.dst());
             case X86Insn.TestRR t -> "test " + reg(t.b(), t.size()) + "," + reg(t.a(), t.size());
             case X86Insn.TestRI t -> "test " + imm(t.imm(), t.size()) + "," + reg(t.a(), t.size());
             case X86Insn.MovRR m -> "mov " + reg(m.src(), m.size()) + "," + reg(m.dst(), m.size());

@@ -11,9 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,16 +65,7 @@ class X86LoweringListingTest {
         int lines = 0;
         for (Path f : files) {
             CompiledProgram c = TARGET.compile(ProgramDef.of(f.getFileName().toString(), DataFileReader.read(f).program()), CompileOptions.O0);
-            Map<Integer, String> dis = X86ObjdumpOracleTest.objdump(Arrays.copyOf(c.code(), c.codeSize()));
-            for (String line : c.listing().split("\n")) {
-                if (line.startsWith(";") || line.contains("pool[")) continue;
-                int colon = line.indexOf(':');
-                int offset = Integer.parseInt(line.substring(0, colon).trim(), 16);
-                String rest = line.substring(colon + 1).trim();
-                String text = X86ObjdumpOracleTest.normalize(rest.substring(rest.indexOf(' ') + 1));
-                lines++;
-                if (!text.equals(dis.get(offset))) mismatches.add(f.getFileName() + " at 0x" + Integer.toHexString(offset) + ": listing '" + text + "', objdump '" + dis.get(offset) + "'");
-            }
+            lines += X86ObjdumpOracleTest.listingMismatches(f.getFileName().toString(), c, mismatches);
         }
         assertTrue(lines > 5000, lines + " lines");
         assertEquals("", String.join("\n", mismatches.subList(0, Math.min(10, mismatches.size()))), mismatches.size() + " mismatches");

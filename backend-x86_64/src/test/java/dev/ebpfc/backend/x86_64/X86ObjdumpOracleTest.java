@@ -49,6 +49,23 @@ class X86ObjdumpOracleTest {
         assertEquals(COUNT, at.size());
     }
 
+    /// Compares every instruction line of `c`'s listing with objdump's text at its offset, adding
+    /// a line per mismatch to `mismatches`; returns the number of instruction lines.
+    static int listingMismatches(String name, dev.ebpfc.backend.CompiledProgram c, List<String> mismatches) throws IOException, InterruptedException {
+        Map<Integer, String> dis = objdump(java.util.Arrays.copyOf(c.code(), c.codeSize()));
+        int lines = 0;
+        for (String line : c.listing().split("\n")) {
+            if (line.startsWith(";") || line.contains("pool[") || line.isBlank()) continue;
+            int colon = line.indexOf(':');
+            int offset = Integer.parseInt(line.substring(0, colon).trim(), 16);
+            String rest = line.substring(colon + 1).trim();
+            String text = normalize(rest.substring(rest.indexOf(' ') + 1));
+            lines++;
+            if (!text.equals(dis.get(offset))) mismatches.add(name + " at 0x" + Integer.toHexString(offset) + ": listing '" + text + "', objdump '" + dis.get(offset) + "'");
+        }
+        return lines;
+    }
+
     static String normalize(String s) {
         return s.trim().replaceAll("\\s+", " ");
     }
@@ -122,7 +139,9 @@ class X86ObjdumpOracleTest {
         X86Insn.AluOp[] lockable = {X86Insn.AluOp.ADD, X86Insn.AluOp.OR, X86Insn.AluOp.AND, X86Insn.AluOp.XOR};
         X86Cond cond = X86Cond.values()[r.nextInt(16)];
         OpSize s = size(r);
-        return switch (r.nextInt(33)) {
+        return switch (r.nextInt(35)) {
+            case 33 -> new X86Insn.AluRM(X86Insn.AluOp.values()[r.nextInt(8)], s, reg(r), mem(r));
+            case 34 -> new X86Insn.AluMI(X86Insn.AluOp.values()[r.nextInt(8)], s, mem(r), sized(imm(r), s));
             case 0 -> new X86Insn.AluRR(X86Insn.AluOp.values()[r.nextInt(8)], s, reg(r), reg(r));
             case 1 -> new X86Insn.AluRI(X86Insn.AluOp.values()[r.nextInt(8)], s, reg(r), sized(imm(r), s));
             case 2 -> new X86Insn.TestRR(s, reg(r), reg(r));

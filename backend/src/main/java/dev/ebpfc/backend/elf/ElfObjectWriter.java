@@ -30,7 +30,12 @@ import java.util.Map;
 ///   with the initial bytes of global data, `.bss` otherwise); `NAME_map_count` (`.rodata`, u32)
 ///   says how many. A map handle is the address of its descriptor.
 ///
-/// Target-independent: only the machine number and the relocation type differ per ISA.
+/// - RISC-V objects carry a `.riscv.attributes` section naming the ISA the code needs (the
+///   extensions it was compiled with), so the linker merges it into the executable's and
+///   objdump decodes Zba/Zbb instructions.
+///
+/// Target-independent: only the machine number, the relocation type and that attribute differ per
+/// ISA.
 public final class ElfObjectWriter {
     private ElfObjectWriter() {
     }
@@ -103,9 +108,11 @@ public final class ElfObjectWriter {
     private static final int STB_LOCAL = 0, STB_GLOBAL = 1, STT_NOTYPE = 0, STT_OBJECT = 1, STT_FUNC = 2, STT_SECTION = 3;
     // Section indexes, in file order.
     private static final int TEXT = 1, DATA = 2, BSS = 3, RODATA = 4, RELA_TEXT = 5, RELA_DATA = 6, SYMTAB = 7, STRTAB = 8, SHSTRTAB = 9,
-            NOTE_STACK = 10, SECTIONS = 11;
+            NOTE_STACK = 10, ATTRIBUTES = 11, SECTIONS = 12;
     private static final String[] SECTION_NAMES = {"", ".text", ".data", ".bss", ".rodata", ".rela.text", ".rela.data", ".symtab", ".strtab",
-        ".shstrtab", ".note.GNU-stack"};
+        ".shstrtab", ".note.GNU-stack", ".riscv.attributes"};
+    /// SHT_RISCV_ATTRIBUTES (RISC-V ELF psABI, "Section Types").
+    private static final int SHT_RISCV_ATTRIBUTES = 0x70000003;
 
     private record Symbol(String name, int bind, int type, int section, long value, long size) {
     }
@@ -114,8 +121,19 @@ public final class ElfObjectWriter {
     }
 
     /// The object for `code` (one program; `name` becomes its function symbol, as a C
-    /// identifier) with the program's maps, in map-index order.
+    /// identifier) with the program's maps, in map-index order. RISC-V code is recorded as
+    /// needing the baseline RV64IMA.
     public static byte[] write(CompiledProgram code, String name, List<MapDef> maps, Machine machine) {
+        return write(code, name, maps, machine, machine == Machine.RISCV ? "rv64i2p1_m2p0_a2p1" : null);
+    }
+
+    /// The same with RISC-V's arch attribute `riscvArch` (an ISA string such as
+    /// `rv64i2p1_m2p0_a2p1_zba1p0_zbb1p0`: what the code was compiled for); null for other machines.
+    public static byte[] write(CompiledProgram code, String name, List<MapDef> maps, Machine machine, String riscvArch) {
+        if ((riscvArch != null) != (machine == Machine.RISCV)) {
+            throw new IllegalArgumentException("an arch attribute is for RISC-V objects only, and they need one");
+        }
+        int sections = riscvArch != null ? SECTIONS : ATTRIBUTES;
         String fn = cName(name);
         // .data: descriptors, then initialised values; .bss: the other values; .rodata: count, names.
         ByteArrayOutputStream data = new ByteArrayOutputStream();
@@ -204,8 +222,8 @@ public final class ElfObjectWriter {
             strtab.write(0);
         }
         ByteArrayOutputStream shstrtab = new ByteArrayOutputStream();
-        int[] shName = new int[SECTIONS];
-        for (int s = 1; s < SECTIONS; s++) {
+        int[] shName = new int[sections];
+        for (int s = 1; s < sections; s++) {
             if (s == 1) shstrtab.write(0);
             shName[s] = shstrtab.size();
             shstrtab.writeBytes(SECTION_NAMES[s].getBytes(StandardCharsets.US_ASCII));
@@ -223,7 +241,7 @@ public final class ElfObjectWriter {
         }
 
         // Layout: header, then each section's bytes (8-aligned), then the section header table.
-        byte[][] contents = new byte[SECTIONS][];
+        byte[][] contents = new byte[sections][];
         contents[TEXT] = code.code();
         contents[DATA] = dataBytes;
         contents[BSS] = new byte[0];
@@ -234,15 +252,16 @@ public final class ElfObjectWriter {
         contents[STRTAB] = strtab.toByteArray();
         contents[SHSTRTAB] = shstrtab.toByteArray();
         contents[NOTE_STACK] = new byte[0];
-        long[] offsets = new long[SECTIONS];
+        if (riscvArch != null) contents[ATTRIBUTES] = riscvAttributes(riscvArch);
+        long[] offsets = new long[sections];
         long pos = 64;
-        for (int s = 1; s < SECTIONS; s++) {
+        for (int s = 1; s < sections; s++) {
             pos = (pos + 15) & ~15L;
             offsets[s] = pos;
             pos += contents[s].length;
         }
         long shoff = (pos + 7) & ~7L;
-        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(shoff + 64L * SECTIONS)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(shoff + 64L * sections)).order(ByteOrder.LITTLE_ENDIAN);
         // ELF header (System V gABI, "ELF Header").
         out.put(new byte[]{0x7f, 'E', 'L', 'F', 2 /* ELFCLASS64 */, 1 /* ELFDATA2LSB */, 1 /* EV_CURRENT */, 0 /* ELFOSABI_NONE */});
         out.put(new byte[8]);
@@ -257,9 +276,9 @@ public final class ElfObjectWriter {
         out.putShort((short) 0);              // e_phentsize
         out.putShort((short) 0);              // e_phnum
         out.putShort((short) 64);             // e_shentsize
-        out.putShort((short) SECTIONS);       // e_shnum
+        out.putShort((short) sections);       // e_shnum
         out.putShort((short) SHSTRTAB);       // e_shstrndx
-        for (int s = 1; s < SECTIONS; s++) out.put((int) offsets[s], contents[s]);
+        for (int s = 1; s < sections; s++) out.put((int) offsets[s], contents[s]);
         out.position((int) shoff);
         out.put(new byte[64]); // section 0
         section(out, shName[TEXT], SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, offsets[TEXT], contents[TEXT].length, 0, 0, 16, 0);
@@ -272,7 +291,28 @@ public final class ElfObjectWriter {
         section(out, shName[STRTAB], SHT_STRTAB, 0, offsets[STRTAB], contents[STRTAB].length, 0, 0, 1, 0);
         section(out, shName[SHSTRTAB], SHT_STRTAB, 0, offsets[SHSTRTAB], contents[SHSTRTAB].length, 0, 0, 1, 0);
         section(out, shName[NOTE_STACK], SHT_PROGBITS, 0, offsets[NOTE_STACK], 0, 0, 0, 1, 0);
+        if (riscvArch != null) {
+            section(out, shName[ATTRIBUTES], SHT_RISCV_ATTRIBUTES, 0, offsets[ATTRIBUTES], contents[ATTRIBUTES].length, 0, 0, 1, 0);
+        }
         return out.array();
+    }
+
+    /// The attributes section (RISC-V ELF psABI, "Attributes"; the layout of Arm's build
+    /// attributes): format version 'A', then one vendor subsection "riscv" holding one file-scope
+    /// sub-subsection (Tag_File = 1) with Tag_RISCV_stack_align (4) = 16 and Tag_RISCV_arch (5)
+    /// = the ISA string. Lengths are u32 and count themselves; tags and integers are ULEB128 (all
+    /// below 128 here, so one byte each).
+    private static byte[] riscvAttributes(String arch) {
+        byte[] archZ = (arch + "\0").getBytes(StandardCharsets.US_ASCII);
+        byte[] vendor = "riscv\0".getBytes(StandardCharsets.US_ASCII);
+        int file = 1 + 4 + 2 + 1 + archZ.length;
+        int subsection = 4 + vendor.length + file;
+        ByteBuffer b = ByteBuffer.allocate(1 + subsection).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'A').putInt(subsection).put(vendor);
+        b.put((byte) 1).putInt(file);
+        b.put((byte) 4).put((byte) 16);
+        b.put((byte) 5).put(archZ);
+        return b.array();
     }
 
     private static int checkMap(int map, List<MapDef> maps) {

@@ -9,18 +9,20 @@ import java.util.Map;
 /// and the number of virtual registers. Physical registers are only used as short-lived fixed
 /// constraints inside one block (the selector copies into and out of them around the constrained
 /// instruction); they are never live across a block boundary.
+///
+/// Each instruction may carry the bytecode slot it comes from ([#slotOf]), so that code for it
+/// can be mapped back to the slot (faults, helper stops).
 public final class MachineFunction {
     private final List<MachineBlock> blocks = new ArrayList<>();
     private final Map<MachineInst, Integer> slots = new IdentityHashMap<>();
     private int vregs;
 
-    /// Records that `inst` is the code of bytecode slot `slot` (instructions that may fault, so
-    /// that a target can map the faulting machine address back to the slot the interpreter names).
+    /// Records that `inst` (this very instance) implements bytecode slot `slot`.
     public void setSlot(MachineInst inst, int slot) {
-        slots.put(inst, slot);
+        if (slot >= 0) slots.put(inst, slot);
     }
 
-    /// The bytecode slot recorded for `inst` ([#setSlot]), or -1.
+    /// The bytecode slot `inst` implements, or -1 when none was recorded.
     public int slotOf(MachineInst inst) {
         return slots.getOrDefault(inst, -1);
     }

@@ -3,6 +3,7 @@ package dev.ebpfc.backend.nativeexec;
 import dev.ebpfc.backend.CompileOptions;
 import dev.ebpfc.backend.CompiledProgram;
 import dev.ebpfc.backend.PoolEntry;
+import dev.ebpfc.backend.ProgramEnvironment;
 import dev.ebpfc.backend.RuntimeEntry;
 import dev.ebpfc.backend.RuntimeError;
 import dev.ebpfc.backend.Target;
@@ -104,6 +105,7 @@ public final class NativeEngine implements Engine, AutoCloseable {
 
     private BpfObject cachedObject;
     private boolean cachedStaticCheck;
+    private ProgramEnvironment cachedEnvironment;
     private Compiled[] compiled;
     private Run current;
     private boolean closed;
@@ -135,15 +137,22 @@ public final class NativeEngine implements Engine, AutoCloseable {
         }
     }
 
-    /// Native execution of `target`'s -O0 code; the target must be the host's ISA.
+    /// Native execution of `target`'s -O0 code (`native`); the target must be the host's ISA.
     public NativeEngine(Target target) {
+        this(target, CompileOptions.Level.O0);
+    }
+
+    /// Native execution of `target`'s code at `level` (`native`, `native-O2`). -O2 code keeps the
+    /// conventions the trampolines need: every call out goes through a pool entry and r12 holds
+    /// the stack pointer the unwind path restores (docs/native-abi.md).
+    public NativeEngine(Target target, CompileOptions.Level level) {
         if (!hostSupported()) {
             throw new UnsupportedOperationException("native execution needs a Linux x86_64 host (this is " + System.getProperty("os.name")
                     + " " + System.getProperty("os.arch") + ")");
         }
         if (!target.name().equals("x86_64")) throw new UnsupportedOperationException("native execution runs x86_64 code; " + target.name() + " is not the host's ISA");
         this.target = target;
-        this.compileOptions = new CompileOptions(CompileOptions.Level.O0, FRAME_STRIDE);
+        this.compileOptions = new CompileOptions(level, FRAME_STRIDE);
         this.control = HostMemory.map(HostMemory.PAGE, HostMemory.PROT_READ | HostMemory.PROT_WRITE, false);
         // A guard page after the frames: running past the deepest frame faults instead of scribbling.
         MemorySegment s = HostMemory.map((long) MemoryLayout.MAX_FRAMES * FRAME_STRIDE + HostMemory.PAGE, HostMemory.PROT_READ | HostMemory.PROT_WRITE, true);
@@ -159,7 +168,7 @@ public final class NativeEngine implements Engine, AutoCloseable {
 
     @Override
     public String name() {
-        return "native";
+        return compileOptions.level() == CompileOptions.Level.O0 ? "native" : "native-O2";
     }
 
     /// The compile options native code is built with (frame stride 512).
@@ -179,16 +188,20 @@ public final class NativeEngine implements Engine, AutoCloseable {
     }
 
     private Compiled compile(BpfObject object, int program, RuntimeOptions options) {
-        if (object != cachedObject || options.staticCheck() != cachedStaticCheck) {
+        // -O2 code is optimised for the run's helpers, context and maps (the same program may
+        // compile differently under another profile).
+        ProgramEnvironment environment = ProgramEnvironment.of(object, options.profile(), options.context());
+        if (object != cachedObject || options.staticCheck() != cachedStaticCheck || !environment.equals(cachedEnvironment)) {
             unloadAll();
             compiled = new Compiled[object.programs().size()];
             cachedObject = object;
             cachedStaticCheck = options.staticCheck();
+            cachedEnvironment = environment;
         }
         Compiled c = compiled[program];
         if (c == null) {
             ProgramDef def = object.programs().get(program);
-            c = compiled[program] = new Compiled(def, target.compile(def, compileOptions),
+            c = compiled[program] = new Compiled(def, target.compile(def, compileOptions.withEnvironment(environment)),
                     options.staticCheck() ? StaticCheck.check(def.program()) : null,
                     RunEnvironment.unsupported(def.program()), RunEnvironment.maxMapIndex(def.program()));
         }

@@ -17,10 +17,11 @@ import java.util.TreeSet;
 /// hole) holding it, or the first intersection with the register's fixed interval (call arguments,
 /// clobbers, rcx/rax/rdx constraints). The interval gets its copy hint's register if that is free
 /// for its whole life, else a caller-saved register free for its whole life, else a callee-saved
-/// one. If none is free for the whole interval, the interval ending furthest away among the current
-/// one and the active intervals whose register would do is spilled to a frame slot for its whole
-/// life (no splitting yet: the emitter reloads spilled operands through scratch registers). Spill
-/// slots are shared by intervals that do not interfere.
+/// one. If none is free for the whole interval, the interval with the fewest uses per position
+/// among the current one and the active intervals whose register would do is spilled to a frame
+/// slot for its whole life (no splitting yet: the emitter reloads spilled operands through scratch
+/// registers, so spilling a value used everywhere, such as the frame pointer, costs a reload per
+/// use). Spill slots are shared by intervals that do not interfere.
 public final class LinearScan {
     private LinearScan() {
     }
@@ -95,19 +96,23 @@ public final class LinearScan {
                 active.add(cur);
                 continue;
             }
-            // Spill: pick the active interval ending last whose register would be free for `cur`
-            // once it is gone (not blocked by a fixed or an inactive interval).
+            // Spill: the interval with the fewest uses per position among `cur` and the active
+            // intervals whose register would be free for `cur` once they are gone.
             int victim = -1;
+            double best = weight(ci);
             for (int a : active) {
                 LiveIntervals.Interval ai = live.of(Reg.v(a));
-                if (ai.end() <= ci.end() || (victim >= 0 && ai.end() <= live.of(Reg.v(victim)).end())) continue;
                 int r = regOf[a];
                 if (live.fixedOf(r).firstIntersection(ci) >= 0) continue;
                 boolean blocked = false;
                 for (int b : inactive) {
                     if (regOf[b] == r && live.of(Reg.v(b)).firstIntersection(ci) >= 0) blocked = true;
                 }
-                if (!blocked) victim = a;
+                double w = weight(ai);
+                if (!blocked && w < best) {
+                    victim = a;
+                    best = w;
+                }
             }
             if (victim >= 0) {
                 int r = regOf[victim];
@@ -121,6 +126,11 @@ public final class LinearScan {
             }
         }
         return new Allocation(loc, slots.size(), usedCallee, regs, f);
+    }
+
+    /// Uses per position: what keeping `i` in a register saves per position it occupies.
+    private static double weight(LiveIntervals.Interval i) {
+        return (double) i.usePositions.size() / Math.max(1, i.end() - i.start());
     }
 
     /// A frame slot no interference-free interval already holds, reusing slots where possible.

@@ -21,6 +21,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /// The -O2 path every target shares: lift the program to SSA IR, run the optimiser's -O2
 /// pipeline for the program's environment, select machine instructions per function
@@ -57,8 +59,10 @@ public final class OptimisingCompiler {
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < functions.size(); i++) index.put(functions.get(i).name(), i);
         List<SelectedFunction> selected = new ArrayList<>();
+        RandomGenerator keys = options.hardening().blindConstants()
+                ? new SplittableRandom(options.hardening().seed() ^ java.util.Arrays.hashCode(dev.ebpfc.frontend.codec.Encoder.encode(def.program()))) : null;
         for (Function fn : functions) {
-            MachineFunction mf = Selector.select(tm, fn, index, slots, options.frameStride());
+            MachineFunction mf = Selector.select(tm, fn, index, slots, options.frameStride(), keys);
             Allocation alloc = LinearScan.allocate(mf, tm.registers());
             selected.add(new SelectedFunction(fn.name(), slots.getOrDefault(fn.name(), -1), mf, alloc));
         }

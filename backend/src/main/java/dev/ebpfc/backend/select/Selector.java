@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 
 /// Instruction selection for -O2: one optimised IR function → a [MachineFunction] over virtual
 /// registers whose payloads are [MOp]s, the same for every target. What differs per ISA — which
@@ -42,16 +43,20 @@ public final class Selector {
     private final Map<String, Integer> functionIndex;
     private final Map<String, Integer> functionSlots;
     private final long frameStride;
+    /// Keys for constant blinding, or null when constants are emitted as they are.
+    private final RandomGenerator blinding;
     private final MachineFunction mf = new MachineFunction();
     private final Map<Value, Reg.VReg> vregs = new HashMap<>();
     private final Map<Block, Integer> blockIndex = new HashMap<>();
     private Reg.VReg framePointer;
     private MachineBlock current;
-    /// The bytecode slot of the IR instruction being selected.
-    private int slot = -1;
+    /// The bytecode slot of the IR instruction being selected (-1 outside one).
+    private int currentSlot = -1;
 
-    private Selector(TargetMachine tm, Function f, Map<String, Integer> functionIndex, Map<String, Integer> functionSlots, long frameStride) {
+    private Selector(TargetMachine tm, Function f, Map<String, Integer> functionIndex, Map<String, Integer> functionSlots, long frameStride,
+                     RandomGenerator blinding) {
         this.tm = tm;
+        this.blinding = blinding;
         this.f = f;
         this.functionIndex = functionIndex;
         this.functionSlots = functionSlots;
@@ -60,10 +65,13 @@ public final class Selector {
 
     /// Selects `f`. `functionIndex`: the number each function of the module has in the emitted
     /// program (for [MOp.CallLocal]); `functionSlots`: its first bytecode slot (for code
-    /// addresses); `frameStride`: what a local call adds to the frame pointer.
+    /// addresses); `frameStride`: what a local call adds to the frame pointer; `blinding`: the key
+    /// source for constant blinding ([dev.ebpfc.backend.Hardening]), or null for none. Blinded,
+    /// no operation takes an immediate the program supplied: each constant is materialised as
+    /// `(value ^ key) ^ key` with a fresh 32-bit key (sign-extended), so its bytes never appear.
     public static MachineFunction select(TargetMachine tm, Function f, Map<String, Integer> functionIndex,
-                                         Map<String, Integer> functionSlots, long frameStride) {
-        return new Selector(tm, f, functionIndex, functionSlots, frameStride).run();
+                                         Map<String, Integer> functionSlots, long frameStride, RandomGenerator blinding) {
+        return new Selector(tm, f, functionIndex, functionSlots, frameStride, blinding).run();
     }
 
     private MachineFunction run() {
@@ -98,9 +106,10 @@ public final class Selector {
 
     private void select(Inst inst) {
         Value res = inst.result();
-        int slot = this.slot = inst.slot();
+        int slot = inst.slot();
+        currentSlot = slot;
         switch (inst.op()) {
-            case Instruction.Const c -> add(new MOp.Imm(c.value()), def(res));
+            case Instruction.Const c -> constant(res, c.value());
             case Instruction.Binary(BinaryOp op, Value a, Value b) -> binary(res, op, a, b);
             case Instruction.Unary(UnaryOp op, Value a) -> add(new MOp.Un(op, w32(res)), def(res), use(a));
             case Instruction.Extend(boolean signed, int from, Type to, Value a) ->
@@ -132,7 +141,7 @@ public final class Selector {
                 }
             }
             case Instruction.Store s -> {
-                Long k = constant(s.value());
+                Long k = blinding == null ? constant(s.value()) : null;
                 if (k != null && (s.size() != Size.DW || k == (int) (long) k)) {
                     add(new MOp.StoreImm(s.size(), s.offset(), k), use(s.addr()));
                 } else {
@@ -211,6 +220,19 @@ public final class Selector {
                 case BAD_CALL -> RuntimeError.TRAP_BAD_CALL;
             }, slot, 0));
         }
+    }
+
+    private void constant(Value res, long value) {
+        if (blinding == null) {
+            add(new MOp.Imm(value), def(res));
+            return;
+        }
+        long key;
+        do key = blinding.nextInt(); while (key == 0);
+        boolean w32 = w32(res);
+        Reg.VReg blinded = mf.newVReg();
+        add(new MOp.Imm(w32 ? (value ^ key) & 0xffff_ffffL : value ^ key), Operand.def(blinded));
+        add(new MOp.AluImm(BinaryOp.XOR, w32, w32 ? key & 0xffff_ffffL : key), def(res), Operand.use(blinded));
     }
 
     private void binary(Value res, BinaryOp op, Value a, Value b) {
@@ -314,7 +336,9 @@ public final class Selector {
         if (address != null) ops.add(Operand.use(address));
         for (int k = 0; k < args; k++) ops.add(Operand.use(arg(k)));
         if (withFramePointer) ops.add(Operand.use(arg(TargetMachine.FRAME_POINTER_ARG)));
-        current.add(new MachineInst(op, ops, tm.callClobbers(), false));
+        MachineInst inst = new MachineInst(op, ops, tm.callClobbers(), false);
+        current.add(inst);
+        mf.setSlot(inst, currentSlot);
         Reg.VReg into = switch (result) {
             case null -> null;
             case Value v -> vreg(v);
@@ -332,15 +356,10 @@ public final class Selector {
 
     // ---- helpers -----------------------------------------------------------------------------
 
-    /// Appends an instruction; memory accesses (which may fault) remember their bytecode slot
-    /// ([MachineFunction#setSlot]).
     private void add(MOp op, Operand... operands) {
-        MachineInst mi = new MachineInst(op, List.of(operands), tm.clobbers(op), false);
-        current.add(mi);
-        if (slot >= 0 && (op instanceof MOp.Load || op instanceof MOp.Store || op instanceof MOp.StoreImm
-                || op instanceof MOp.Atomic || op instanceof MOp.CmpXchg)) {
-            mf.setSlot(mi, slot);
-        }
+        MachineInst inst = new MachineInst(op, List.of(operands), tm.clobbers(op), false);
+        current.add(inst);
+        mf.setSlot(inst, currentSlot);
     }
 
     private void move(Reg dst, Reg src) {
@@ -378,15 +397,18 @@ public final class Selector {
         return d != null && d.op() instanceof Instruction.Const c ? c.value() : null;
     }
 
-    /// `v`'s constant when an operation of that width may take it as an immediate.
-    private static Long immediate(Value v, boolean w32) {
+    /// `v`'s constant when an operation of that width may take it as an immediate (never when
+    /// blinding constants).
+    private Long immediate(Value v, boolean w32) {
+        if (blinding != null) return null;
         Long k = constant(v);
         if (k == null) return null;
         return w32 || k == (int) (long) k ? k : null;
     }
 
-    /// Removes constant and pool loads whose result nothing reads (constants used only as
-    /// immediates), repeating until none is left.
+    /// Removes constant and pool loads and copies whose result nothing reads (constants used only
+    /// as immediates; the frame pointer of a function that never uses it, an unused call result),
+    /// repeating until none is left.
     private void dropUnusedDefinitions() {
         boolean changed = true;
         while (changed) {
@@ -403,8 +425,7 @@ public final class Selector {
                 }
             }
             for (MachineBlock b : mf.blocks()) {
-                changed |= b.insts().removeIf(i -> (i.op() instanceof MOp.Imm || i.op() instanceof MOp.PoolLoad
-                        || (i.isMove() && i.operands().get(1).reg() instanceof Reg.VReg))
+                changed |= b.insts().removeIf(i -> (i.op() instanceof MOp.Imm || i.op() instanceof MOp.PoolLoad || i.isMove())
                         && i.operands().getFirst().reg() instanceof Reg.VReg d && !used.contains(d.id()));
             }
         }

@@ -24,10 +24,7 @@ import java.util.Set;
 /// - **Unwind path** at `unwindOffset`: stack pointer = anchor, restore what the stub saved,
 ///   return the ABI return register (engines resume here to stop a run from inside a call).
 /// - **Functions** (BPF functions in slot order, the entry first; `functionOffsets`, and
-///   `slotOffsets` at each function's first slot, -1 elsewhere — except that an emitter may also
-///   set the slot of an instruction that can stop the program, a memory access with a slot
-///   ([dev.ebpfc.backend.mir.MachineFunction#slotOf]) or a call out, to the offset of its first
-///   copy, so that engines name the slot of a fault as the interpreter does): ordinary functions of the local
+///   `slotOffsets` at each function's first slot, -1 elsewhere): ordinary functions of the local
 ///   convention: arguments in argument registers 0…n-1, the frame pointer (BPF r10) in argument
 ///   register [#FRAME_POINTER_ARG], result in the return register, the ABI's callee-saved registers
 ///   preserved (each function saves those its allocation uses), 16-byte aligned stack at every

@@ -107,6 +107,9 @@ public final class IrInterpreter {
         final HelperEnvironment env;
         final List<HelperCall> trace = new ArrayList<>();
         long remaining = options.budget();
+        /// The program and call depth of the instruction calling a helper, for callbacks.
+        IrProgram current;
+        int currentDepth;
 
         Run(MapSet maps, RunInput input) {
             this.maps = maps;
@@ -115,6 +118,24 @@ public final class IrInterpreter {
             for (BpfMap m : maps.all()) if (m.region() != null) space.map(m.region());
             stacks[0] = frame(0);
             this.env = new HelperEnvironment(space, maps, context, options.helpers());
+            env.setCallbacks(this::callback);
+        }
+
+        /// Runs the function whose code address is `address` (the slot it was lifted from) as a
+        /// local call from the helper's caller, for `bpf_loop`.
+        long callback(long address, long... args) {
+            IrProgram p = current;
+            int depth = currentDepth;
+            int slot = MemoryLayout.slotOfCodeAddress(address);
+            String name = slot >= 0 ? p.functionAt(slot) : null;
+            Function f = name != null ? p.module().function(name) : null;
+            if (f == null) throw new HelperException(ErrorKind.BAD_CALL, "callback 0x" + Long.toHexString(address) + " is not a function of the program");
+            try {
+                return local(p, f, args, depth);
+            } finally {
+                current = p;
+                currentDepth = depth;
+            }
         }
 
         ExecutionResult execute(int entry) {
@@ -240,6 +261,8 @@ public final class IrInterpreter {
                         }
                         case CallHelper h -> {
                             long[] a = values(v, h.args());
+                            current = p;
+                            currentDepth = depth;
                             long r0 = helper(h.helper(), a);
                             int tail = env.tailCallProgram();
                             if (tail >= 0) return tailCall(tail, a, depth);
@@ -260,6 +283,8 @@ public final class IrInterpreter {
                                 v[res.id()] = local(p, p.module().function(name), a, depth);
                             } else if (options.profile().get(target) != null) {
                                 // As in the interpreter, a helper reached by callx cannot tail call.
+                                current = p;
+                                currentDepth = depth;
                                 v[res.id()] = helper(target, a);
                             } else {
                                 throw new IrTrap(ErrorKind.BAD_CALL, "callx target 0x" + Long.toHexString(target) + " is neither a function nor a helper");

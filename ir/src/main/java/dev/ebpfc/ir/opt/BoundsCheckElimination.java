@@ -30,7 +30,8 @@ import java.util.List;
 ///
 /// Nothing changes when the verifier rejects the module (its facts then prove nothing), when it
 /// fails, when the context kind, helper numbering or map shapes are unknown, or when the module
-/// calls through `callx` (functions entered that way run in contexts the facts do not cover).
+/// has a `call_indirect`: the verifier does not follow indirect calls, so the calling contexts
+/// of the functions they reach (directly or through their callees) are missing from its facts.
 final class BoundsCheckElimination implements Pass {
     @Override
     public String name() {
@@ -41,9 +42,7 @@ final class BoundsCheckElimination implements Pass {
     public void run(Module module, PassContext context) {
         ContextKind kind = context.programContext();
         if (kind == null || context.helpers() == null || module.entry() == null) return;
-        if (callsIndirectly(module)) {
-            // The verifier's calling contexts do not include a function entered through `callx`
-            // with the caller's registers, so its facts there may not hold on every path.
+        if (hasIndirectCall(module)) {
             context.count("bce.callx", 1);
             return;
         }
@@ -77,7 +76,7 @@ final class BoundsCheckElimination implements Pass {
         context.count("bce.folded", folded);
     }
 
-    private static boolean callsIndirectly(Module module) {
+    private static boolean hasIndirectCall(Module module) {
         for (Function f : module.functions()) {
             for (Block b : f.blocks()) {
                 for (Inst i : b.instructions()) if (i.op() instanceof CallIndirect) return true;

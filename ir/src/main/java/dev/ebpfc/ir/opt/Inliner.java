@@ -37,7 +37,9 @@ import java.util.Map;
 ///
 /// Removing a frame also shifts the depth of anything the callee calls, which `frame_pointer`
 /// values in those callees would show, so only leaves are inlined: no local call, `callx`, tail
-/// call, or helper call that may tail call (any helper, when the helper numbering is unknown). And
+/// call, helper call that may tail call (any helper, when the helper numbering is unknown) or
+/// that calls back into the program (`bpf_loop`). Functions only reached through their address
+/// (callbacks) have no known depth, so nothing is inlined into them. And
 /// at -O0 the call itself fails with CALL_DEPTH when the caller already runs at the deepest
 /// frame, so a call is inlined only when the call graph shows its caller never runs deeper than
 /// `MAX_FRAMES - 2` (depths counted from the program's entry at 0; recursion or `callx` to an
@@ -95,7 +97,9 @@ public final class Inliner implements Pass {
                     }
                     case CallHelper h -> {
                         Helper known = helpers == null ? null : helpers.get(h.helper());
-                        if (helpers == null || known == null || known instanceof dev.ebpfc.runtime.helpers.TailCall) return false;
+                        // bpf_loop runs its callback one frame deeper than the caller, as a local call.
+                        if (helpers == null || known == null || known instanceof dev.ebpfc.runtime.helpers.TailCall
+                                || known instanceof dev.ebpfc.runtime.helpers.Loop) return false;
                     }
                     default -> { }
                 }

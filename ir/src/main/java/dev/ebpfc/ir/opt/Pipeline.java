@@ -29,6 +29,11 @@ public final class Pipeline {
                     new SparseConditionalConstantPropagation(),
                     // Inlining wants promoted callee frames; what it exposes is cleaned up below.
                     new Inliner(),
+                    // Checks the verifier proves redundant, each inlined copy in its own caller's
+                    // context; before helper inlining, whose address arithmetic the verifier does
+                    // not follow (it would reject the module and prove nothing). DCE and
+                    // simplify-cfg below remove what the folded checks guarded.
+                    new BoundsCheckElimination(),
                     new HelperInlining(),
                     new RedundantLoadStoreElimination(),
                     new GlobalValueNumbering(),
@@ -37,9 +42,6 @@ public final class Pipeline {
                     new ZeroExtensionElimination(),
                     new DeadCodeElimination(),
                     new CfgSimplification(),
-                    // Checks the verifier proves redundant, once the CFG is clean; DCE and the
-                    // second simplify-cfg remove what they guarded.
-                    new BoundsCheckElimination(),
                     new LoopInvariantCodeMotion(),
                     // Merged blocks, threaded edges and inlined bodies expose more constants and redundancy.
                     new SparseConditionalConstantPropagation(),

@@ -1,6 +1,7 @@
 package dev.ebpfc.ir.verify;
 
 import dev.ebpfc.frontend.object.MapDef;
+import dev.ebpfc.frontend.object.MapType;
 import dev.ebpfc.ir.Inst;
 import dev.ebpfc.ir.Instruction.CallHelper;
 import dev.ebpfc.ir.Value;
@@ -66,7 +67,8 @@ final class HelperCalls {
                 if (map == null) yield Scalar.UNKNOWN;
                 int index = ((Ptr) s().get(c.args().getFirst())).id();
                 Region r = map.globalData() ? Region.GLOBAL : Region.MAP_VALUE;
-                yield new Ptr(r, index, Scalar.constant(0), null, 0, 0, true, inst.result());
+                boolean maybeNull = !presentKey(map, c.args().size() > 1 ? s().get(c.args().get(1)) : null);
+                yield new Ptr(r, index, Scalar.constant(0), null, 0, 0, maybeNull, maybeNull ? inst.result() : null);
             }
             case RINGBUF_RECORD_OR_NULL -> {
                 AbsValue size = c.args().size() > 1 ? s().get(c.args().get(1)) : null;
@@ -74,6 +76,34 @@ final class HelperCalls {
                 yield new Ptr(Region.RINGBUF_RECORD, (int) sz.umin(), Scalar.constant(0), null, 0, 0, true, inst.result());
             }
         };
+    }
+
+    /// Whether a lookup in `map` with the key `key` points to certainly finds an element: an
+    /// array map (every index below `max_entries` always exists) and a 4-byte key on the stack
+    /// whose value is proven below `max_entries`. Linux does the same since 6.14 for a key it
+    /// tracks as a constant ("elide map lookup nullness": `can_elide_value_nullness` and
+    /// `get_constant_map_key` in kernel/bpf/verifier.c); ebpfc also takes a narrow spill of a
+    /// constant and a bounded key, which are as safe (the runtime's array lookup returns NULL only
+    /// for an index at or past `max_entries`). A NULL check after such a lookup is one `bce`
+    /// removes.
+    private boolean presentKey(MapDef map, AbsValue key) {
+        if (map.type() != MapType.ARRAY && map.type() != MapType.PERCPU_ARRAY || map.keySize() != 4) return false;
+        if (!(key instanceof Ptr p) || p.region() != Region.STACK || !p.off().isConstant()) return false;
+        int at = (int) p.off().umin();
+        if (at < -StackFrame.SIZE || at + 4 > 0) return false;
+        StackFrame f = s().frames[p.id()];
+        StackFrame.Spill narrow = f.spillAt(at, 4), whole = (at & 7) == 0 ? f.spillAt(at, 8) : null;
+        long umax;
+        if (narrow != null && narrow.value() instanceof Scalar v) {
+            umax = v.umax();
+        } else if (whole != null && whole.value() instanceof Scalar v) {
+            umax = v.truncate(32).umax();
+        } else {
+            Long k = f.constantBytes(at, 4);
+            if (k == null) return false;
+            umax = k;
+        }
+        return Long.compareUnsigned(umax, map.maxEntries()) < 0;
     }
 
     /// Checks each argument of `c` against `p`; returns the map passed as the map argument, if

@@ -91,12 +91,8 @@ final class HelperPrototypes {
             e(p("ringbuf_reserve", Ret.RINGBUF_RECORD_OR_NULL, Set.of(MapType.RINGBUF), Arg.MAP_PTR, Arg.CONST_SIZE, Arg.ANYTHING)),
             e(p("ringbuf_submit", Ret.INTEGER, Arg.RINGBUF_RECORD, Arg.ANYTHING)),
             e(p("ringbuf_discard", Ret.INTEGER, Arg.RINGBUF_RECORD, Arg.ANYTHING)),
-            // Not run by the runtime, but ordinary clang output uses it and the kernel verifies
-            // the callback: bpf_loop(nr_loops, callback, ctx, flags).
+            // bpf_loop(nr_loops, callback, ctx, flags): the callback is verified as a call.
             e(p("loop", Ret.INTEGER, Arg.ANYTHING, Arg.CALLBACK, Arg.ANYTHING, Arg.ZERO)));
-
-    /// Linux helpers the verifier knows that the runtime's profile does not list, by number.
-    private static final Map<Long, String> LINUX_EXTRA = Map.of(181L, "loop");
 
     private static Map.Entry<String, Prototype> e(Prototype p) {
         return Map.entry(p.name(), p);
@@ -108,8 +104,7 @@ final class HelperPrototypes {
     static Prototype of(HelperProfile profile, long id) {
         Helper h = profile.get(id);
         if (profile == HelperProfile.LINUX) {
-            String name = h != null ? h.name() : LINUX_EXTRA.get(id);
-            return name == null ? null : LINUX.get(name);
+            return h == null ? null : LINUX.get(h.name());
         }
         if (h == null) return null;
         return new Prototype(h.name(), List.of(Arg.ANYTHING, Arg.ANYTHING, Arg.ANYTHING, Arg.ANYTHING, Arg.ANYTHING), Ret.INTEGER, Set.of(), false);

@@ -77,6 +77,44 @@ class BceDifferentialTest {
         assertEquals(List.of(), mismatches);
     }
 
+    /// Found by the arm64 -O2 differential campaign (generated seed 702, shrunk): @fn_12's store
+    /// runs only when its r4 is negative, which only the call from @fn_6 passes, and @fn_6 is
+    /// reached through `callx`, which the verifier does not follow. Its facts then said the
+    /// branch always skips the store; bce leaves modules with indirect calls alone.
+    @Test
+    void bceLeavesModulesWithIndirectCallsAlone() {
+        RuntimeOptions options = RuntimeOptions.conformance();
+        ProgramDef def = ProgramDef.of("callx-context", dev.ebpfc.frontend.asm.Assembler.assemble("""
+                lddw %r7, func 5
+                call %r7
+                mov %r1, 0
+                call local +4
+                exit
+                mov %r4, -1
+                call local +4
+                exit
+                mov %r4, 0
+                call local +1
+                exit
+                stb [%r10-56], 0
+                stb [%r10-55], 0
+                stb [%r10-54], 0
+                stb [%r10-53], 0
+                jsge32 %r4, 0, +1
+                stb [%r1+0], 0
+                mov %r0, 0
+                exit
+                """));
+        BpfObject object = new BpfObject("callx-context", List.of(def), List.of(), "");
+        byte[] mem = {8};
+        ExecutionResult reference = new Interpreter(object.programs(), options).run(0, new MapSet(object.maps()), RunInput.of(mem.clone()));
+        for (Pass pass : BOTH) {
+            String why = OptPassesDifferentialTest.compare(reference,
+                    OptPassesDifferentialTest.optimised(object, 0, options, pass).run(0, new MapSet(object.maps()), RunInput.of(mem.clone())), null, options);
+            assertEquals(null, why, pass.name());
+        }
+    }
+
     @Test
     void bceKeepsTheFixtureAndBenchResults() throws Exception {
         RuntimeOptions options = RuntimeOptions.linux();

@@ -29,6 +29,22 @@ public final class HelperEnvironment {
     public int tailCalls;
     public static final int MAX_TAIL_CALLS = 33;
 
+    /// Runs a function of the program for a helper that calls back (`bpf_loop`); installed by
+    /// engines that can, null otherwise.
+    private Callbacks callbacks;
+
+    /// How an engine runs a function of the running program on a helper's behalf.
+    @FunctionalInterface
+    public interface Callbacks {
+        /// Calls the function at code address `address` (`MemoryLayout.codeAddress(slot)`) with
+        /// r1–r5 = `args` (missing ones 0), as a bpf-to-bpf call from the instruction calling
+        /// the helper: a fresh frame one deeper, r6–r9 and the caller's frame preserved. Returns
+        /// its r0. A fault inside it stops the program as any fault does (the engine's own
+        /// exception, reporting the callback's slot); an address that is no function start
+        /// stops it with BAD_CALL.
+        long call(long address, long... args);
+    }
+
     // Requests to the engine, reset before every call.
     private ErrorKind stopKind;
     private String stopMessage;
@@ -80,6 +96,25 @@ public final class HelperEnvironment {
 
     public List<byte[]> perfEvents() {
         return List.copyOf(perfEvents);
+    }
+
+    /// Why a run on an engine without callbacks stops at a helper that calls back.
+    public static final String NO_CALLBACKS = "helper callbacks (bpf_loop) are not supported by this engine";
+
+    /// Installs the engine's way of running callbacks for this run.
+    public void setCallbacks(Callbacks callbacks) {
+        this.callbacks = callbacks;
+    }
+
+    /// Runs the program's function at `address` with `args` (see [Callbacks#call]) and returns
+    /// its r0. Requests the callback's own helper calls made are cleared, so they do not leak
+    /// into the calling helper's outcome. An engine without callbacks stops the program with
+    /// UNSUPPORTED.
+    public long callFunction(long address, long... args) {
+        if (callbacks == null) throw new HelperException(ErrorKind.UNSUPPORTED, NO_CALLBACKS);
+        long r0 = callbacks.call(address, args);
+        resetRequests();
+        return r0;
     }
 
     public void resetRequests() {

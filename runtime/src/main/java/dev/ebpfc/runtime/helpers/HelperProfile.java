@@ -42,6 +42,7 @@ public final class HelperProfile {
         m.put(131, new RingbufReserve());
         m.put(132, new RingbufSubmit());
         m.put(133, new RingbufDiscard());
+        m.put(181, new Loop());
         return m;
     }
 

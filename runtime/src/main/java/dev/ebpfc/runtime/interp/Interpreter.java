@@ -90,6 +90,9 @@ public final class Interpreter {
         final List<HelperCall> trace;
         final long[] r = new long[11];
         long remaining = options.budget();
+        /// The program and call depth of the instruction calling a helper, for callbacks.
+        DecodedProgram current;
+        int currentDepth;
 
         Run(int entry, MapSet maps, RunInput input) {
             this.env = new RunEnvironment(RunEnvironment.contextKind(options, programs[entry].def), maps, input, options);
@@ -97,6 +100,7 @@ public final class Interpreter {
             this.space = env.space();
             this.win = space.windows;
             this.trace = env.trace();
+            env.helperEnvironment().setCallbacks(this::callback);
         }
 
         ExecutionResult execute(int entry) {
@@ -108,7 +112,7 @@ public final class Interpreter {
             r[10] = MemoryLayout.frameTop(0);
             int[] pcOut = new int[1];
             try {
-                long r0 = loop(p, pcOut);
+                long r0 = loop(p, pcOut, 0, 0);
                 return env.result(r0, ErrorKind.NONE, "", -1, options.budget() - remaining);
             } catch (Trap t) {
                 return env.result(t.kind == ErrorKind.UNWIND || t.kind == ErrorKind.NONE ? r[0] : 0, t.kind,
@@ -125,15 +129,16 @@ public final class Interpreter {
             return null;
         }
 
-        /// The interpreter loop. Returns r0 at the entry function's exit; throws [Trap] otherwise,
-        /// with the slot of the failing instruction left in `pcOut[0]`.
-        long loop(DecodedProgram prog, int[] pcOut) {
+        /// The interpreter loop from slot `start` at call depth `base` (0, or a callback's depth).
+        /// Returns r0 when the function it started in exits; throws [Trap] otherwise, with the
+        /// slot of the failing instruction left in `pcOut[0]`.
+        long loop(DecodedProgram prog, int[] pcOut, int start, int base) {
             final long[] r = this.r;
             int[] code = prog.code;
             int[] off = prog.off;
             long[] k = prog.k;
-            int pc = 0;
-            int depth = 0;
+            int pc = start;
+            int depth = base;
             int[] retPc = new int[MemoryLayout.MAX_FRAMES];
             long[] saved = new long[MemoryLayout.MAX_FRAMES * 4];
             long budget = remaining;
@@ -299,7 +304,16 @@ public final class Interpreter {
                         // Calls and exit.
                         case 0x85 -> {
                             pcOut[0] = pc;
-                            int tail = helper(k[pc]);
+                            // A helper may run callbacks, which count against the same budget.
+                            current = prog;
+                            currentDepth = depth;
+                            remaining = budget;
+                            int tail;
+                            try {
+                                tail = helper(k[pc]);
+                            } finally {
+                                budget = remaining;
+                            }
                             if (tail >= 0) {
                                 prog = programs[tail];
                                 if (rejections[tail] != null) throw new Trap(ErrorKind.REJECTED, "tail call into program " + tail + ": " + rejections[tail]);
@@ -322,7 +336,14 @@ public final class Interpreter {
                                 pc = slot - 1;
                             } else if (options.profile().get(target) != null) {
                                 pcOut[0] = pc;
-                                helper(target);
+                                current = prog;
+                                currentDepth = depth;
+                                remaining = budget;
+                                try {
+                                    helper(target);
+                                } finally {
+                                    budget = remaining;
+                                }
                             } else {
                                 throw new Trap(ErrorKind.BAD_CALL, "callx target 0x" + Long.toHexString(target) + " is neither a function nor a helper");
                             }
@@ -333,7 +354,7 @@ public final class Interpreter {
                             pc = off[pc] - 1;
                         }
                         case 0x95 -> {
-                            if (depth == 0) {
+                            if (depth == base) {
                                 remaining = budget;
                                 return r[0];
                             }
@@ -353,7 +374,7 @@ public final class Interpreter {
                     pc++;
                 }
             } catch (Trap t) {
-                pcOut[0] = pc;
+                pcOut[0] = t.slot >= 0 ? t.slot : pc;
                 remaining = budget;
                 throw t;
             } catch (MemoryAccessException e) {
@@ -383,6 +404,37 @@ public final class Interpreter {
             env.enterFrame(depth);
             r[10] = MemoryLayout.frameTop(depth);
             return depth;
+        }
+
+        /// Runs the function at code address `address` of the program calling the helper, as a
+        /// local call from there ([dev.ebpfc.runtime.helpers.HelperEnvironment.Callbacks]): a
+        /// fresh frame one deeper, r1–r5 = `args`, every register of the caller as it was after.
+        long callback(long address, long... args) {
+            DecodedProgram p = current;
+            int depth = currentDepth;
+            int slot = MemoryLayout.slotOfCodeAddress(address);
+            if (slot < 0 || slot >= p.code.length || !p.isInstructionStart(slot)) {
+                throw new HelperException(ErrorKind.BAD_CALL, "callback 0x" + Long.toHexString(address) + " is not a function of the program");
+            }
+            if (depth + 1 >= MemoryLayout.MAX_FRAMES) {
+                throw new HelperException(ErrorKind.CALL_DEPTH, "call depth exceeds " + MemoryLayout.MAX_FRAMES + " frames (callback)");
+            }
+            long[] caller = r.clone();
+            for (int i = 1; i <= 5; i++) r[i] = i - 1 < args.length ? args[i - 1] : 0;
+            env.enterFrame(depth + 1);
+            r[10] = MemoryLayout.frameTop(depth + 1);
+            int[] pcOut = new int[1];
+            try {
+                return loop(p, pcOut, slot, depth + 1);
+            } catch (Trap t) {
+                if (t.slot < 0) t.slot = pcOut[0];
+                throw t;
+            } finally {
+                env.leaveFrame(depth + 1);
+                System.arraycopy(caller, 0, r, 0, r.length);
+                current = p;
+                currentDepth = depth;
+            }
         }
 
         /// Calls helper `id`; returns the program number of a requested tail call, else -1.

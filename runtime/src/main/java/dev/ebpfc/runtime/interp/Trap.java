@@ -6,6 +6,9 @@ import dev.ebpfc.runtime.ErrorKind;
 /// ordinary outcomes (the fuzzer produces millions).
 final class Trap extends RuntimeException {
     final ErrorKind kind;
+    /// The slot that failed when it is not the one the catching loop is at (a fault inside a
+    /// `bpf_loop` callback, caught by the loop that called the helper); -1 otherwise.
+    int slot = -1;
 
     Trap(ErrorKind kind, String message) {
         super(message, null, false, false);
