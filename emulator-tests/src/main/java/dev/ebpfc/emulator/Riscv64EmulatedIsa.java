@@ -22,12 +22,21 @@ public final class Riscv64EmulatedIsa implements EmulatedIsa {
     /// Cause 8, environment call from U-mode (privileged spec, table 3.6), which Unicorn reports
     /// for `ecall`.
     private static final int ECALL_CAUSE = 8;
-    private static final Target TARGET = new Riscv64Target();
+    private final Target target;
 
     static {
         java.util.List<UnicornReg> cleared = new java.util.ArrayList<>();
         for (int n = 3; n <= 31; n++) if (n < 10 || n > 12) cleared.add(x(n));
         CLEARED = cleared.toArray(UnicornReg[]::new);
+    }
+
+    public Riscv64EmulatedIsa() {
+        this(new Riscv64Target());
+    }
+
+    /// Code from `target` (a [Riscv64Target] with another -O2 register set, in tests).
+    public Riscv64EmulatedIsa(Target target) {
+        this.target = target;
     }
 
     private static UnicornReg x(int n) {
@@ -41,7 +50,7 @@ public final class Riscv64EmulatedIsa implements EmulatedIsa {
 
     @Override
     public Target target() {
-        return TARGET;
+        return target;
     }
 
     @Override

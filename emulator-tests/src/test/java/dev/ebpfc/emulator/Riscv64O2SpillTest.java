@@ -24,9 +24,6 @@ import dev.ebpfc.backend.Target;
 import dev.ebpfc.backend.riscv64.Riscv64Machine;
 import dev.ebpfc.backend.riscv64.Riscv64Reg;
 import dev.ebpfc.backend.riscv64.Riscv64Target;
-import dev.ebpfc.emulator.unicorn.Unicorn;
-import dev.ebpfc.emulator.unicorn.UnicornArch;
-import dev.ebpfc.emulator.unicorn.UnicornReg;
 
 import java.util.List;
 
@@ -40,7 +37,7 @@ class Riscv64O2SpillTest extends O2EngineContract {
     @Override
     EmulatedEngine engine() {
         Target tight = new Riscv64Target(Riscv64Machine.withAllocatable(List.of(Riscv64Reg.T5), List.of(Riscv64Reg.S1)));
-        return new EmulatedEngine("riscv64-O2-spill", new TwoRegisters(new Riscv64EmulatedIsa(), tight),
+        return new EmulatedEngine("riscv64-O2-spill", new Riscv64EmulatedIsa(tight),
                 CompileOptions.O0.withLevel(CompileOptions.Level.O2));
     }
 
@@ -80,93 +77,10 @@ class Riscv64O2SpillTest extends O2EngineContract {
                 return tight.emit(program, List.of(f), options);
             }
         };
-        EmulatedEngine engine = new EmulatedEngine("riscv64-O2-frame", new TwoRegisters(new Riscv64EmulatedIsa(), handBuilt), CompileOptions.O0.withLevel(CompileOptions.Level.O2));
+        EmulatedEngine engine = new EmulatedEngine("riscv64-O2-frame", new Riscv64EmulatedIsa(handBuilt), CompileOptions.O0.withLevel(CompileOptions.Level.O2));
         BpfObject object = new BpfObject("frame", List.of(ProgramDef.of("frame", Assembler.assemble("mov %r0, 0\nexit\n"))), List.of(), "");
         ExecutionResult r = engine.run(object, 0, MapSet.empty(), RunInput.of(new byte[0]), RuntimeOptions.conformance());
         assertEquals(ErrorKind.NONE, r.error(), r.message());
         assertEquals((long) n * (n - 1) / 2, r.r0());
-    }
-
-    /// RISC-V64 under Unicorn, compiling with `target`.
-    private record TwoRegisters(EmulatedIsa isa, Target target) implements EmulatedIsa {
-        @Override
-        public UnicornArch arch() {
-            return isa.arch();
-        }
-
-        @Override
-        public UnicornReg[] arguments() {
-            return isa.arguments();
-        }
-
-        @Override
-        public UnicornReg returnRegister() {
-            return isa.returnRegister();
-        }
-
-        @Override
-        public UnicornReg stackPointer() {
-            return isa.stackPointer();
-        }
-
-        @Override
-        public UnicornReg bpfRegister(int n) {
-            return isa.bpfRegister(n);
-        }
-
-        @Override
-        public UnicornReg[] clearedAtEntry() {
-            return isa.clearedAtEntry();
-        }
-
-        @Override
-        public long codeBase() {
-            return isa.codeBase();
-        }
-
-        @Override
-        public long stubBase() {
-            return isa.stubBase();
-        }
-
-        @Override
-        public long stackBase() {
-            return isa.stackBase();
-        }
-
-        @Override
-        public long stackSize() {
-            return isa.stackSize();
-        }
-
-        @Override
-        public byte[] trapStub() {
-            return isa.trapStub();
-        }
-
-        @Override
-        public int stubStride() {
-            return isa.stubStride();
-        }
-
-        @Override
-        public byte[] sentinel() {
-            return isa.sentinel();
-        }
-
-        @Override
-        public long trapAddress(Unicorn uc, int intno) {
-            return isa.trapAddress(uc, intno);
-        }
-
-        @Override
-        public void prepareReturn(Unicorn uc, long stackTop, long sentinel) {
-            isa.prepareReturn(uc, stackTop, sentinel);
-        }
-
-        @Override
-        public long callSite(Unicorn uc) {
-            return isa.callSite(uc);
-        }
     }
 }
