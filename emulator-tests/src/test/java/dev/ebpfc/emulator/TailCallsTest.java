@@ -39,7 +39,7 @@ class TailCallsTest {
     private static final byte[] PACKET = TestInputs.httpPacket();
     private final Engine interp = new InterpreterEngine();
     private final List<EmulatedEngine> engines = List.of(EmulatedEngine.x86_64(), EmulatedEngine.arm64(), EmulatedEngine.riscv64(),
-            EmulatedEngine.x86_64O2());
+            EmulatedEngine.x86_64O2(), EmulatedEngine.arm64O2(), EmulatedEngine.riscv64O2());
 
     private static Insn mov(int dst, long imm) {
         return new Insn.Alu(Width.W64, AluOp.MOV, Reg.of(dst), new Imm((int) imm));

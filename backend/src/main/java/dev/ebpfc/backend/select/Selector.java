@@ -68,7 +68,8 @@ public final class Selector {
     /// addresses); `frameStride`: what a local call adds to the frame pointer; `blinding`: the key
     /// source for constant blinding ([dev.ebpfc.backend.Hardening]), or null for none. Blinded,
     /// no operation takes an immediate the program supplied: each constant is materialised as
-    /// `(value ^ key) ^ key` with a fresh 32-bit key (sign-extended), so its bytes never appear.
+    /// `(value ^ key) ^ key` with a fresh key (32-bit for i32 values, 64-bit otherwise), so its
+    /// bytes never appear.
     public static MachineFunction select(TargetMachine tm, Function f, Map<String, Integer> functionIndex,
                                          Map<String, Integer> functionSlots, long frameStride, RandomGenerator blinding) {
         return new Selector(tm, f, functionIndex, functionSlots, frameStride, blinding).run();
@@ -227,12 +228,27 @@ public final class Selector {
             add(new MOp.Imm(value), def(res));
             return;
         }
+        Reg.VReg blinded = mf.newVReg();
+        if (w32(res)) {
+            long key = key() & 0xffff_ffffL;
+            add(new MOp.Imm((value ^ key) & 0xffff_ffffL), Operand.def(blinded));
+            add(new MOp.AluImm(BinaryOp.XOR, true, key), def(res), Operand.use(blinded));
+        } else {
+            // A 64-bit key: a sign-extended 32-bit one would leave the upper half as it is (or
+            // complemented), in plain sight.
+            long key = key() << 32 ^ key() & 0xffff_ffffL;
+            Reg.VReg k = mf.newVReg();
+            add(new MOp.Imm(value ^ key), Operand.def(blinded));
+            add(new MOp.Imm(key), Operand.def(k));
+            add(new MOp.Alu(BinaryOp.XOR, false), def(res), Operand.use(blinded), Operand.use(k));
+        }
+    }
+
+    /// A fresh non-zero 32-bit blinding key.
+    private long key() {
         long key;
         do key = blinding.nextInt(); while (key == 0);
-        boolean w32 = w32(res);
-        Reg.VReg blinded = mf.newVReg();
-        add(new MOp.Imm(w32 ? (value ^ key) & 0xffff_ffffL : value ^ key), Operand.def(blinded));
-        add(new MOp.AluImm(BinaryOp.XOR, w32, w32 ? key & 0xffff_ffffL : key), def(res), Operand.use(blinded));
+        return key;
     }
 
     private void binary(Value res, BinaryOp op, Value a, Value b) {
