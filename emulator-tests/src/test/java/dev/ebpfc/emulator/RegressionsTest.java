@@ -30,7 +30,7 @@ class RegressionsTest {
     void everyRegressionPassesOnEveryEngine() {
         List<Path> files = ConformanceRunner.collect(List.of(FOLDER));
         assertTrue(files.size() >= 3, "regression files found under " + FOLDER.toAbsolutePath() + ": " + files);
-        List<Engine> engines = EngineCatalog.IN_BUILD.stream().map(EngineFactory::create).toList();
+        List<Engine> engines = EngineCatalog.ALL.stream().map(EngineFactory::create).toList();
         assertEquals("interp", engines.getFirst().name(), "the catalog's first engine is the reference");
         DifferentialRunner runner = new DifferentialRunner(engines);
         StringBuilder failures = new StringBuilder();
@@ -47,6 +47,6 @@ class RegressionsTest {
             for (Divergence d : o.divergences()) failures.append(f.getFileName()).append(": ").append(d.describe()).append('\n');
         }
         assertEquals("", failures.toString(), "regressions failing (" + runs + " conformance runs over " + files.size() + " files)");
-        System.out.println("RegressionsTest: " + files.size() + " files on " + EngineCatalog.IN_BUILD.stream().map(EngineFactory::name).toList() + ", whole states equal");
+        System.out.println("RegressionsTest: " + files.size() + " files on " + EngineCatalog.ALL.stream().map(EngineFactory::name).toList() + ", whole states equal");
     }
 }

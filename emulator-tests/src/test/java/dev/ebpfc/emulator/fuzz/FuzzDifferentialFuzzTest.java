@@ -35,7 +35,7 @@ class FuzzDifferentialFuzzTest {
     /// Each fuzzing thread's own engines: emulated engines are confined to their thread.
     private static final ThreadLocal<DifferentialRunner> RUNNER = ThreadLocal.withInitial(() -> {
         List<Engine> engines = new ArrayList<>();
-        for (EngineFactory f : EngineCatalog.IN_BUILD) engines.add(f.create());
+        for (EngineFactory f : EngineCatalog.ALL) engines.add(f.create());
         if (engines.size() == 1) engines.add(EngineCatalog.ALL.getFirst().create());
         return new DifferentialRunner(engines);
     });
