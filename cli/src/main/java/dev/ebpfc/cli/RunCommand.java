@@ -1,5 +1,6 @@
 package dev.ebpfc.cli;
 
+import dev.ebpfc.emulator.EmulatedEngine;
 import dev.ebpfc.frontend.FrontendException;
 import dev.ebpfc.frontend.insn.Insn;
 import dev.ebpfc.frontend.object.ProgramDef;
@@ -39,7 +40,8 @@ import java.util.concurrent.Callable;
             "  ebpfc run tests/add.data                       the test's -- mem and helper table",
             "  ebpfc run prog.s --mem input.hex --trace",
             "  ebpfc run prog.o --maps maps.json --dump-maps after.json --json",
-            "  ebpfc run prog.o --packet pkt.bin --repeat 1000"})
+            "  ebpfc run prog.o --packet pkt.bin --repeat 1000",
+            "  ebpfc run prog.o --packet pkt.bin --engine arm64-O2 --count-insns --json"})
 final class RunCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
@@ -85,6 +87,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--repeat", paramLabel = "N", description = "Run N times and report the median time per run.")
     Integer repeat;
 
+    @Option(names = "--count-insns", description = "Count the machine instructions the compiled code executes (emulated engines: x86_64, arm64, riscv64 and their -O2; helpers not counted).")
+    boolean countInsns;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -100,12 +105,19 @@ final class RunCommand implements Callable<Integer> {
         RuntimeOptions options = options(in);
         byte[] bytes = inputBytes(in);
         Engine e = Engines.byName(engine);
+        if (countInsns) {
+            if (!(e instanceof EmulatedEngine emulated)) {
+                throw new UsageException("--count-insns counts machine instructions under emulation: use x86_64, arm64 or riscv64 (or their -O2), not " + engine);
+            }
+            emulated.countingInstructions();
+        }
         PrintStream out = System.out;
 
         MapSet mapSet = freshMaps(in);
         String before = MapJson.write(mapSet);
         if (trace) options = options.withTracer(new TracePrinter(out, def));
         ExecutionResult r = e.run(in.object(), index, mapSet, RunInput.of(bytes), options);
+        long machineInsns = countInsns ? ((EmulatedEngine) e).instructionCount() : -1;
         String after = MapJson.write(mapSet);
         if (dumpMaps != null) {
             Outputs.refuseToOverwriteInput(file, dumpMaps);
@@ -132,6 +144,7 @@ final class RunCommand implements Callable<Integer> {
                     .field("error", r.error().name().toLowerCase()).field("message", r.message())
                     .field("executed", r.executed());
             if (repeat != null) w.field("repeat", repeat).field("median_ns", medianNs);
+            if (countInsns) w.field("machine_instructions", machineInsns);
             w.key("helper_calls").array();
             for (HelperCall c : r.trace()) {
                 w.object().field("id", c.id()).key("args").array();
@@ -156,6 +169,7 @@ final class RunCommand implements Callable<Integer> {
                 out.println("map changes:");
                 changes.forEach(c -> out.println("  " + c));
             }
+            if (countInsns) out.println("executed " + machineInsns + " machine instructions (" + e.name() + ", compiled code only)");
             if (repeat != null) out.printf("median %.0f ns per run over %d runs (%s)%n", medianNs, repeat, e.name());
         }
         return r.ok() ? EbpfcCommand.EXIT_OK : EbpfcCommand.EXIT_FAILED;

@@ -78,6 +78,30 @@ class RunConformancePluginCommandTest {
         assertTrue(r.out().contains("r0 = 0x11 (17)"), r.out());
     }
 
+    /// `--count-insns`: machine instructions of the compiled code under emulation, in text and
+    /// JSON, the same on every run; -O2 executes fewer than -O0 on fnv1a; refused for engines
+    /// that do not emulate.
+    @Test
+    void countsMachineInstructionsUnderEmulation() {
+        String obj = CliRunner.root().resolve("bench/programs/obj/fnv1a.o").toString();
+        long[] counts = new long[2];
+        String[] engines = {"arm64", "arm64-O2"};
+        for (int k = 0; k < 2; k++) {
+            CliRunner.Result r = CliRunner.run("run", obj, "--engine", engines[k], "--count-insns", "--json");
+            assertEquals(0, r.exit(), r.out() + r.err());
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> json = (java.util.Map<String, Object>) JsonReader.parse(r.out());
+            counts[k] = ((Number) json.get("machine_instructions")).longValue();
+            assertTrue(counts[k] > 0, r.out());
+            CliRunner.Result again = CliRunner.run("run", obj, "--engine", engines[k], "--count-insns");
+            assertTrue(again.out().contains("executed " + counts[k] + " machine instructions (" + engines[k]), again.out());
+        }
+        assertTrue(counts[1] < counts[0], "-O2 " + counts[1] + ", -O0 " + counts[0]);
+        CliRunner.Result refused = CliRunner.run("run", obj, "--engine", "interp", "--count-insns");
+        assertEquals(2, refused.exit());
+        assertTrue(refused.err().contains("--count-insns"), refused.err());
+    }
+
     @Test
     void rejectedProgramExitsOne() {
         CliRunner.Result r = CliRunner.run("run", suite().resolve("negative/error.data").toString());
