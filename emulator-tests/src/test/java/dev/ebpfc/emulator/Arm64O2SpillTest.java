@@ -9,7 +9,7 @@ import dev.ebpfc.backend.arm64.Arm64Target;
 import dev.ebpfc.backend.regalloc.RegisterSet;
 import dev.ebpfc.backend.select.OptimisingCompiler;
 import dev.ebpfc.backend.select.SelectedFunction;
-import dev.ebpfc.emulator.diff.InlinedLookups;
+import dev.ebpfc.runtime.helpers.InlinedLookups;
 import dev.ebpfc.emulator.diff.ResultDiff;
 import dev.ebpfc.frontend.data.DataFileReader;
 import dev.ebpfc.frontend.elf.ObjectLoader;

@@ -1,7 +1,7 @@
 package dev.ebpfc.emulator;
 
 import dev.ebpfc.emulator.diff.DifferentialRunner;
-import dev.ebpfc.emulator.diff.InlinedLookups;
+import dev.ebpfc.runtime.helpers.InlinedLookups;
 import dev.ebpfc.emulator.diff.ResultDiff;
 import dev.ebpfc.emulator.gen.GeneratedProgram;
 import dev.ebpfc.emulator.gen.ProgramGenerator;

@@ -5,7 +5,6 @@ import dev.ebpfc.frontend.data.DataFile;
 import dev.ebpfc.frontend.data.DataFileReader;
 import dev.ebpfc.frontend.elf.ObjectLoader;
 import dev.ebpfc.frontend.object.BpfObject;
-import dev.ebpfc.frontend.object.MapType;
 import dev.ebpfc.frontend.object.ProgramDef;
 import dev.ebpfc.ir.Block;
 import dev.ebpfc.ir.Function;
@@ -20,15 +19,13 @@ import dev.ebpfc.ir.opt.Pipeline;
 import dev.ebpfc.ir.opt.PipelineListener;
 import dev.ebpfc.runtime.ErrorKind;
 import dev.ebpfc.runtime.ExecutionResult;
-import dev.ebpfc.runtime.HelperCall;
 import dev.ebpfc.runtime.RuntimeOptions;
 import dev.ebpfc.runtime.conformance.ConformanceRunner;
 import dev.ebpfc.runtime.context.ContextKind;
 import dev.ebpfc.runtime.context.RunInput;
-import dev.ebpfc.runtime.helpers.MapLookupElem;
+import dev.ebpfc.runtime.helpers.InlinedLookups;
 import dev.ebpfc.runtime.interp.Interpreter;
 import dev.ebpfc.runtime.interp.StaticCheck;
-import dev.ebpfc.runtime.maps.BpfMap;
 import dev.ebpfc.runtime.maps.MapSet;
 import org.junit.jupiter.api.Test;
 
@@ -243,19 +240,7 @@ class OptPassesDifferentialTest {
     /// comment); `maps` says which handles name array maps (null: the run has no maps).
     static String compare(ExecutionResult a, ExecutionResult b, MapSet maps, RuntimeOptions options) {
         if (maps == null) return Differential.compare(a, b);
-        return Differential.compare(withoutArrayLookups(a, maps, options), withoutArrayLookups(b, maps, options));
-    }
-
-    private static ExecutionResult withoutArrayLookups(ExecutionResult r, MapSet maps, RuntimeOptions options) {
-        List<HelperCall> kept = new ArrayList<>();
-        for (HelperCall c : r.trace()) {
-            boolean lookup = options.profile().get(c.id()) instanceof MapLookupElem && c.args().length > 0;
-            BpfMap m = lookup ? maps.byHandle(c.args()[0]) : null;
-            if (m != null && (m.def.type() == MapType.ARRAY || m.def.type() == MapType.PERCPU_ARRAY)) continue;
-            kept.add(c);
-        }
-        return new ExecutionResult(r.r0(), r.error(), r.message(), r.slot(), r.executed(), r.regions(), kept, r.printk(),
-                r.perfEvents(), r.ringbufRecords());
+        return Differential.compare(InlinedLookups.drop(a, maps, options), InlinedLookups.drop(b, maps, options));
     }
 
     static int size(Module m) {

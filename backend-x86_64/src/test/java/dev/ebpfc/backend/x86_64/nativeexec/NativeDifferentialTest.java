@@ -1,7 +1,11 @@
 package dev.ebpfc.backend.x86_64.nativeexec;
 
 import dev.ebpfc.backend.nativeexec.HostMemory;
+import dev.ebpfc.backend.CompileOptions;
 import dev.ebpfc.backend.nativeexec.NativeEngine;
+import dev.ebpfc.runtime.helpers.InlinedLookups;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import dev.ebpfc.backend.x86_64.X86Target;
 import dev.ebpfc.frontend.data.DataFile;
 import dev.ebpfc.frontend.data.DataFileReader;
@@ -35,13 +39,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/// The interpreter and native x86_64 -O0 must leave the same state: r0, error kind and slot,
+/// The interpreter and native x86_64 code, at -O0 and at -O2, must leave the same state: r0, error kind and slot,
 /// every region snapshot (context, packet or mem, every map), the helper-call trace and the side
 /// channels, on every conformance program, every ELF fixture's programs on four packets (and
 /// twice in a row on one map set, so state carried between runs counts) and the bench programs.
 /// Runs where the interpreter stops the program at one of its own loads or stores
 /// (OUT_OF_BOUNDS outside a call) or runs out of budget are not run natively: native code does
-/// not check them (see NativeEngine, "Trust"); they are counted and must stay a minority.
+/// not check them (see NativeEngine, "Trust"); they are counted and must stay a minority. At -O2
+/// the array-map lookups helper inlining removes are dropped from both traces ([InlinedLookups]).
 class NativeDifferentialTest {
     /// Programs that use pointers as numbers, so r0 and memory hold real addresses natively
     /// (documented in NativeEngine): only the error kind and the helper-call trace are compared.
@@ -49,18 +54,20 @@ class NativeDifferentialTest {
     static final java.util.Map<String, String> POINTER_LEAKS = java.util.Map.of();
 
     static NativeEngine engine;
+    static final java.util.Map<CompileOptions.Level, NativeEngine> ENGINES = new java.util.EnumMap<>(CompileOptions.Level.class);
     private final InterpreterEngine interp = new InterpreterEngine();
     private final List<String> divergences = new ArrayList<>();
     private int runs, skipped;
 
     @BeforeAll
     static void open() {
-        engine = new NativeEngine(new X86Target());
+        for (CompileOptions.Level level : CompileOptions.Level.values()) ENGINES.put(level, new NativeEngine(new X86Target(), level));
+        engine = ENGINES.get(CompileOptions.Level.O0);
     }
 
     @AfterAll
     static void close() {
-        engine.close();
+        ENGINES.values().forEach(NativeEngine::close);
     }
 
     /// Whether the interpreter's result is one native code cannot reproduce safely.
@@ -72,7 +79,8 @@ class NativeDifferentialTest {
         return i < 0 || !(p.get(i) instanceof Insn.Call || p.get(i) instanceof Insn.CallIndirect);
     }
 
-    private void compare(String what, BpfObject object, int program, List<byte[]> inputs, RuntimeOptions options) {
+    private void compare(CompileOptions.Level level, String what, BpfObject object, int program, List<byte[]> inputs, RuntimeOptions options) {
+        NativeEngine engine = ENGINES.get(level);
         MapSet im = new MapSet(object.maps()), nm = new MapSet(object.maps());
         for (byte[] input : inputs) {
             ExecutionResult a = interp.run(object, program, im, RunInput.of(input), options);
@@ -87,9 +95,13 @@ class NativeDifferentialTest {
                 return;
             }
             runs++;
+            if (level == CompileOptions.Level.O2) {
+                a = InlinedLookups.drop(a, im, options);
+                b = InlinedLookups.drop(b, nm, options);
+            }
             List<String> d = differences(a, b);
             if (POINTER_LEAKS.containsKey(what)) d = d.stream().filter(x -> x.startsWith("error") || x.startsWith("trace")).toList();
-            if (!d.isEmpty()) divergences.add(what + ":\n  " + String.join("\n  ", d));
+            if (!d.isEmpty()) divergences.add(what + " (-" + level + "):\n  " + String.join("\n  ", d));
         }
     }
 
@@ -123,38 +135,41 @@ class NativeDifferentialTest {
         System.out.println(getClass().getSimpleName() + ": " + runs + " runs, whole states equal (" + skipped + " not run natively)");
     }
 
-    @Test
-    void conformancePrograms() {
+    @ParameterizedTest
+    @EnumSource(CompileOptions.Level.class)
+    void conformancePrograms(CompileOptions.Level level) {
         for (Path f : ConformanceRunner.collect(List.of(NativeConformanceTest.suite().resolve("tests")))) {
             DataFile data = DataFileReader.read(f);
             BpfObject object = new BpfObject(f.toString(), List.of(ProgramDef.of(f.getFileName().toString(), data.program())), List.of(), "");
             byte[] mem = data.mem();
-            compare(f.getFileName().toString(), object, 0, List.<byte[]>of(mem == null ? new byte[0] : mem), RuntimeOptions.conformance());
+            compare(level, f.getFileName().toString(), object, 0, List.<byte[]>of(mem == null ? new byte[0] : mem), RuntimeOptions.conformance());
         }
         assertNoDivergence(313);
     }
 
-    @Test
-    void elfFixturesOnSeveralPackets() throws IOException {
+    @ParameterizedTest
+    @EnumSource(CompileOptions.Level.class)
+    void elfFixturesOnSeveralPackets(CompileOptions.Level level) throws IOException {
         List<byte[]> packets = List.of(Packets.http(), Arrays.copyOf(Packets.http(), 20), Packets.random(64), new byte[0], Packets.http());
         int objects = 0;
         for (Path f : objects(Packets.root().resolve("frontend/src/test/resources/fixtures"))) {
             BpfObject object = ObjectLoader.load(f);
             objects++;
             for (int p = 0; p < object.programs().size(); p++) {
-                compare(f.getFileName() + " " + object.programs().get(p).name(), object, p, packets, RuntimeOptions.linux());
+                compare(level, f.getFileName() + " " + object.programs().get(p).name(), object, p, packets, RuntimeOptions.linux());
             }
         }
         assertTrue(objects >= 20, objects + " fixtures");
         assertNoDivergence(100);
     }
 
-    @Test
-    void benchProgramsOnTheSampleHttpPacket() throws IOException {
+    @ParameterizedTest
+    @EnumSource(CompileOptions.Level.class)
+    void benchProgramsOnTheSampleHttpPacket(CompileOptions.Level level) throws IOException {
         for (Path f : objects(Packets.root().resolve("bench/programs/obj"))) {
             BpfObject object = ObjectLoader.load(f);
             for (int p = 0; p < object.programs().size(); p++) {
-                compare(f.getFileName() + " " + object.programs().get(p).name(), object, p, List.of(Packets.http(), Packets.http()), RuntimeOptions.linux());
+                compare(level, f.getFileName() + " " + object.programs().get(p).name(), object, p, List.of(Packets.http(), Packets.http()), RuntimeOptions.linux());
             }
         }
         assertNoDivergence(22);

@@ -1,10 +1,9 @@
-package dev.ebpfc.emulator.diff;
+package dev.ebpfc.runtime.helpers;
 
 import dev.ebpfc.frontend.object.MapType;
 import dev.ebpfc.runtime.ExecutionResult;
 import dev.ebpfc.runtime.RuntimeOptions;
 import dev.ebpfc.runtime.HelperCall;
-import dev.ebpfc.runtime.helpers.MapLookupElem;
 import dev.ebpfc.runtime.maps.BpfMap;
 import dev.ebpfc.runtime.maps.MapSet;
 
