@@ -1,5 +1,8 @@
 package dev.ebpfc.emulator;
 
+import dev.ebpfc.backend.CompileOptions;
+import dev.ebpfc.backend.nativeexec.NativeEngine;
+import dev.ebpfc.backend.x86_64.X86Target;
 import dev.ebpfc.emulator.diff.ResultDiff;
 import dev.ebpfc.frontend.insn.AluOp;
 import dev.ebpfc.frontend.insn.CallKind;
@@ -30,7 +33,7 @@ import java.util.function.Consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/// `bpf_tail_call` in the compiled engines (every ISA, -O0 and -O2) against the interpreter: a
+/// `bpf_tail_call` in the compiled engines (every ISA, -O0 and -O2, emulated and native) against the interpreter: a
 /// taken tail call replaces the program, a missing one returns to the caller, a program that
 /// tail-calls itself stops after 33 (counting in a global), and a tail call into a program the
 /// static check refuses fails like the interpreter's. Tail calls from a BPF-to-BPF callee are
@@ -38,8 +41,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TailCallsTest {
     private static final byte[] PACKET = TestInputs.httpPacket();
     private final Engine interp = new InterpreterEngine();
-    private final List<EmulatedEngine> engines = List.of(EmulatedEngine.x86_64(), EmulatedEngine.arm64(), EmulatedEngine.riscv64(),
-            EmulatedEngine.x86_64O2(), EmulatedEngine.arm64O2(), EmulatedEngine.riscv64O2());
+    private final List<Engine> engines = engines();
+
+    /// Every emulated engine, and native x86_64 code at both levels where the host runs it.
+    private static List<Engine> engines() {
+        List<Engine> all = new ArrayList<>(List.of(EmulatedEngine.x86_64(), EmulatedEngine.arm64(), EmulatedEngine.riscv64(),
+                EmulatedEngine.x86_64O2(), EmulatedEngine.arm64O2(), EmulatedEngine.riscv64O2()));
+        if (NativeEngine.hostSupported()) {
+            all.add(new NativeEngine(new X86Target(), CompileOptions.Level.O0));
+            all.add(new NativeEngine(new X86Target(), CompileOptions.Level.O2));
+        }
+        return all;
+    }
 
     private static Insn mov(int dst, long imm) {
         return new Insn.Alu(Width.W64, AluOp.MOV, Reg.of(dst), new Imm((int) imm));

@@ -63,7 +63,9 @@ import java.util.Map;
 /// crashes the process) and the instruction budget is not enforced (an endless loop hangs). Run
 /// only programs a verifier accepted, or that the interpreter ran cleanly on the same input.
 /// Helper arguments are checked as everywhere (helpers go through [dev.ebpfc.runtime.memory.Memory]).
-/// Tail calls stop with UNSUPPORTED, as under emulation.
+/// Tail calls at depth 0 call the target program's code afresh (same context and memory, frame 0
+/// zeroed), as the interpreter continues; from a BPF-to-BPF callee they stop with UNSUPPORTED,
+/// as under emulation.
 ///
 /// Not thread-safe across threads at once: runs are serialised (`synchronized`).
 public final class NativeEngine implements Engine, AutoCloseable {
@@ -220,7 +222,7 @@ public final class NativeEngine implements Engine, AutoCloseable {
     public synchronized ExecutionResult run(BpfObject object, int program, MapSet maps, RunInput input, RuntimeOptions options) {
         if (closed) throw new IllegalStateException("native engine closed");
         Compiled c = compile(object, program, options);
-        Run run = new Run(c, object.programs().size());
+        Run run = new Run(c, object, options);
         RunEnvironment env = new RunEnvironment(RunEnvironment.contextKind(options, object.programs().get(program)), maps, input, options,
                 space -> new SyncedMemory(space, run));
         ExecutionResult refused = env.refusal(c.rejection, c.unsupported, c.maxMapIndex);
@@ -311,9 +313,13 @@ public final class NativeEngine implements Engine, AutoCloseable {
     }
 
     final class Run {
-        final Compiled c;
-        final CompiledProgram code;
+        Compiled c;
+        CompiledProgram code;
         final int programs;
+        final BpfObject object;
+        final RuntimeOptions options;
+        /// A tail call a helper asked for at depth 0: the program and r1, r2 (native values); null when none.
+        long[] tailCall;
         RunEnvironment env;
         long codeBase;
         final List<Mirror> mirrors = new ArrayList<>();
@@ -326,10 +332,12 @@ public final class NativeEngine implements Engine, AutoCloseable {
         int stopSlot = -1;
         long stopR0;
 
-        Run(Compiled c, int programs) {
+        Run(Compiled c, BpfObject object, RuntimeOptions options) {
             this.c = c;
             this.code = c.code;
-            this.programs = programs;
+            this.object = object;
+            this.options = options;
+            this.programs = object.programs().size();
         }
 
         ExecutionResult execute() {
@@ -338,11 +346,24 @@ public final class NativeEngine implements Engine, AutoCloseable {
             copyIn();
             long r1 = toNative(env.r1());
             long r10 = stack.address() + FRAME_STRIDE;
-            long rax;
-            try {
-                rax = (long) CALL.invokeExact(MemorySegment.ofAddress(codeBase + code.entryOffset()), r1, env.r2(), r10);
-            } catch (Throwable t) {
-                throw new IllegalStateException("native call failed", t);
+            long rax = call(r1, env.r2(), r10);
+            while (tailCall != null && stopKind == null) {
+                // The tail-called program replaces this one at depth 0: same context, a zeroed frame.
+                int target = (int) tailCall[0];
+                Compiled next = compile(object, target, options);
+                String refused = next.rejection != null ? next.rejection : next.unsupported;
+                if (refused != null) {
+                    copyOut();
+                    return env.result(0, next.rejection != null ? ErrorKind.REJECTED : ErrorKind.UNSUPPORTED,
+                            "tail call into program " + target + ": " + refused, -1, -1);
+                }
+                c = next;
+                code = next.code;
+                load();
+                stack.asSlice(0, FRAME_STRIDE).fill((byte) 0);
+                long a1 = tailCall[1], a2 = tailCall[2];
+                tailCall = null;
+                rax = call(a1, a2, r10);
             }
             copyOut();
             if (stopKind != null) {
@@ -350,6 +371,14 @@ public final class NativeEngine implements Engine, AutoCloseable {
                 return env.result(r0, stopKind, "slot " + stopSlot + ": " + stopMessage, stopSlot, -1);
             }
             return env.result(rax, ErrorKind.NONE, "", -1, -1);
+        }
+
+        private long call(long r1, long r2, long r10) {
+            try {
+                return (long) CALL.invokeExact(MemorySegment.ofAddress(codeBase + code.entryOffset()), r1, r2, r10);
+            } catch (Throwable t) {
+                throw new IllegalStateException("native call failed", t);
+            }
         }
 
         /// A native mirror per region (frames excepted), reusing the engine's blocks.
@@ -520,7 +549,12 @@ public final class NativeEngine implements Engine, AutoCloseable {
 
         // ---- calls out ------------------------------------------------------------------
 
+        /// The native r1, r2 of the last helper call (a tail call starts its target with them).
+        final long[] lastArgs = new long[2];
+
         long helper(long id, long a1, long a2, long a3, long a4, long a5) {
+            lastArgs[0] = a1;
+            lastArgs[1] = a2;
             int slot = callSlot();
             env.mapFramesUpTo(depth());
             long[] a = {toLayout(a1), toLayout(a2), toLayout(a3), toLayout(a4), toLayout(a5)};
@@ -553,8 +587,11 @@ public final class NativeEngine implements Engine, AutoCloseable {
             } else if (out.tailCall() >= 0) {
                 if (out.tailCall() >= programs) {
                     stop(ErrorKind.BAD_CALL, "tail call to program " + out.tailCall() + ", but only " + programs + " programs are loaded", slot, 0);
+                } else if (depth() != 0) {
+                    stop(ErrorKind.UNSUPPORTED, "tail calls from a BPF-to-BPF callee are not supported by the native engine", slot, 0);
                 } else {
-                    stop(ErrorKind.UNSUPPORTED, "tail calls are not supported by the native engine yet", slot, 0);
+                    tailCall = new long[]{out.tailCall(), lastArgs[0], lastArgs[1]};
+                    control.set(ValueLayout.JAVA_LONG, X86HostTrampoline.STATE, X86HostTrampoline.STOP);
                 }
             }
             return r0;
