@@ -111,6 +111,16 @@ class CompileCommandTest {
         CliRunner.Result none = CliRunner.run("compile", bench("xdp_lb.o").toString(), "--target", "x86_64", "--features", "zba", "-o", out.toString());
         assertEquals(2, none.exit());
         assertTrue(none.err().contains("unknown feature 'zba' for x86_64 (it has none)"), none.err());
+        // arm64 lse: FEAT_LSE atomics instead of ldaxr/stlxr loops, at both levels.
+        for (String level : new String[]{"-O0", "-O2"}) {
+            Path plain = dir.resolve("atomics" + level + ".s"), lse = dir.resolve("atomics-lse" + level + ".s");
+            assertEquals(0, CliRunner.run("compile", CliRunner.fixture("atomics.v3.o").toString(), "--target", "arm64", level, "--format", "asm",
+                    "-o", plain.toString()).exit());
+            assertEquals(0, CliRunner.run("compile", CliRunner.fixture("atomics.v3.o").toString(), "--target", "arm64", level, "--features", "lse",
+                    "--format", "asm", "-o", lse.toString()).exit());
+            assertTrue(Files.readString(plain).contains("ldaxr") && !Files.readString(plain).contains("ldaddal"), level);
+            assertTrue(Files.readString(lse).contains("ldaddal") && !Files.readString(lse).contains("ldaxr"), level);
+        }
     }
 
     @Test

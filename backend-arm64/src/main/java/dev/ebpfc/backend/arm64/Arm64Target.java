@@ -16,8 +16,15 @@ public final class Arm64Target implements Target {
         return "arm64";
     }
 
+    /// `lse`: FEAT_LSE atomics (Armv8.1), the same as [CompileOptions#lse].
+    @Override
+    public java.util.Set<String> features() {
+        return java.util.Set.of("lse");
+    }
+
     @Override
     public CompiledProgram compile(ProgramDef program, CompileOptions options) {
+        if (options.features().contains("lse") && !options.lse()) options = options.withLse(true);
         return switch (options.level()) {
             case O0 -> new Arm64Lowering(program, options).compile();
             case O2 -> {
