@@ -18,7 +18,7 @@ final class Engines {
     private Engines() {
     }
 
-    static final List<String> NAMES = List.of("interp", "ir", "x86_64", "x86_64-O2", "arm64", "arm64-O2", "riscv64",
+    static final List<String> NAMES = List.of("interp", "ir", "ir-O2", "x86_64", "x86_64-O2", "arm64", "arm64-O2", "riscv64",
             "riscv64-O2", "native", "native-O2");
 
     /// Engines that run the program's own memory accesses unchecked (a wild access can corrupt or
@@ -29,6 +29,7 @@ final class Engines {
         return switch (name) {
             case "interp" -> new InterpreterEngine();
             case "ir" -> new IrEngine();
+            case "ir-O2" -> new IrEngine(2);
             case "x86_64" -> EmulatedEngine.x86_64();
             case "x86_64-O2" -> EmulatedEngine.x86_64O2();
             case "arm64" -> EmulatedEngine.arm64();

@@ -23,6 +23,7 @@ public final class EngineCatalog {
     public static final List<EngineFactory> ALL = List.of(
             new EngineFactory("interp", InterpreterEngine::new),
             new EngineFactory("ir", IrEngine::new),
+            new EngineFactory("ir-O2", () -> new IrEngine(2)),
             new EngineFactory("x86_64", EmulatedEngine::x86_64),
             new EngineFactory("arm64", EmulatedEngine::arm64),
             new EngineFactory("riscv64", EmulatedEngine::riscv64),

@@ -27,14 +27,31 @@ import java.util.function.UnaryOperator;
 /// pre-check first when the options ask for it, takes the context kind from the options or else
 /// from the entry program's section (every program is lifted for that kind: a tail call keeps the
 /// context), and keeps the lifted programs for the last object and options, per context kind.
+///
+/// `ir-O2` ([#IrEngine(int)] with level 2) runs the IR after the optimiser's -O2 pipeline (with the
+/// run's helpers, context and maps), the IR the -O2 code generators start from: a differential
+/// run against it separates optimiser bugs from code generator bugs. Optimised IR no longer calls
+/// inlined array-map lookups (their helper-call trace entries are missing; see `InlinedLookups`).
 public final class IrEngine implements Engine {
+    private final int level;
     private BpfObject lastObject;
     private RuntimeOptions lastOptions;
     private final Map<ContextKind, IrInterpreter> lifted = new EnumMap<>(ContextKind.class);
 
+    /// The lifted IR as it is (`ir`).
+    public IrEngine() {
+        this(0);
+    }
+
+    /// The lifted IR after the -O`level` pipeline (`ir` for 0, else `ir-O1`/`ir-O2`).
+    public IrEngine(int level) {
+        if (level < 0 || level > 2) throw new IllegalArgumentException("optimisation level " + level);
+        this.level = level;
+    }
+
     @Override
     public String name() {
-        return "ir";
+        return level == 0 ? "ir" : "ir-O" + level;
     }
 
     @Override
@@ -44,7 +61,9 @@ public final class IrEngine implements Engine {
             lastObject = object;
             lastOptions = options;
         }
-        return lifted.computeIfAbsent(contextKind(object, program, options), k -> interpreter(object, k, options)).run(program, maps, input);
+        return lifted.computeIfAbsent(contextKind(object, program, options), k -> interpreter(object, k, options, level == 0 ? UnaryOperator.identity()
+                : m -> dev.ebpfc.ir.opt.Pipeline.run(m, new dev.ebpfc.ir.opt.PassContext(level, false, options.profile(), k,
+                        object.maps().isEmpty() ? null : object.maps()), dev.ebpfc.ir.opt.PipelineListener.NONE))).run(program, maps, input);
     }
 
     /// What r1 of program `entry` points to: the options' choice, else its section's.
