@@ -12,6 +12,7 @@ import dev.ebpfc.backend.regalloc.Allocation;
 import dev.ebpfc.backend.regalloc.Location;
 
 import java.util.BitSet;
+import java.util.List;
 
 /// Where the operands of one -O2 function live, and the moves between those places: a register
 /// of the allocation, or spill slot `n` at `[rsp + 8n]` (the function's frame; rsp does not move
@@ -60,9 +61,28 @@ final class X86Operands {
     /// small constants, and copies of those.
     private static BitSet zeroExtended(MachineFunction mf) {
         BitSet z = new BitSet();
+        // Block parameters: zero-extended when every edge passes a zero-extended value.
+        java.util.Map<Integer, List<Reg>> incoming = new java.util.HashMap<>();
+        for (MachineBlock b : mf.blocks()) {
+            for (MachineBlock.Edge e : b.succs()) {
+                List<Reg.VReg> params = mf.block(e.target()).params();
+                for (int k = 0; k < params.size(); k++) {
+                    incoming.computeIfAbsent(params.get(k).id(), x -> new java.util.ArrayList<>()).add(e.args().get(k));
+                }
+            }
+        }
         boolean changed = true;
         while (changed) {
             changed = false;
+            for (var e : incoming.entrySet()) {
+                if (z.get(e.getKey())) continue;
+                boolean all = true;
+                for (Reg r : e.getValue()) all &= r instanceof Reg.VReg v && z.get(v.id());
+                if (all) {
+                    z.set(e.getKey());
+                    changed = true;
+                }
+            }
             for (MachineBlock b : mf.blocks()) {
                 for (MachineInst i : b.insts()) {
                     if (i.operands().isEmpty() || !(i.operands().getFirst().reg() instanceof Reg.VReg d)
