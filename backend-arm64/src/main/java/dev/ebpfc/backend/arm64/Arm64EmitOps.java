@@ -15,7 +15,6 @@ import dev.ebpfc.backend.arm64.Arm64Insn.LogicOp;
 import dev.ebpfc.backend.arm64.Arm64Insn.MemOp;
 import dev.ebpfc.backend.arm64.Arm64Insn.Shift;
 import dev.ebpfc.backend.arm64.Arm64Insn.TwoSourceOp;
-import dev.ebpfc.backend.mir.MachineBlock;
 import dev.ebpfc.backend.mir.MachineFunction;
 import dev.ebpfc.backend.mir.MachineInst;
 import dev.ebpfc.backend.mir.Operand;
@@ -23,6 +22,7 @@ import dev.ebpfc.backend.mir.Reg;
 import dev.ebpfc.backend.regalloc.Allocation;
 import dev.ebpfc.backend.regalloc.Location;
 import dev.ebpfc.backend.select.MOp;
+import dev.ebpfc.backend.select.ValueWidths;
 import dev.ebpfc.frontend.insn.AtomicOp;
 import dev.ebpfc.frontend.insn.Cond;
 import dev.ebpfc.frontend.insn.Size;
@@ -65,58 +65,7 @@ final class Arm64EmitOps {
         this.frame = frame;
         this.lse = lse;
         this.framePointer = framePointer;
-        this.width = widths(f);
-    }
-
-    /// How many low bits of each virtual register's value may be non-zero, from its one
-    /// definition (SSA; a block parameter: the widest of its edge arguments): a zero- or sign-extension whose operand already has that form in the
-    /// same register is then no instruction at all (`ldrb` then `uxtb`, a W operation then the
-    /// truncation of its result).
-    static int[] widths(MachineFunction f) {
-        // From 0 up (block parameters join their edge arguments; loops reach a fixpoint).
-        int[] w = new int[f.vregCount()];
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (MachineBlock b : f.blocks()) {
-                for (MachineBlock.Edge e : b.succs()) {
-                    List<Reg.VReg> params = f.block(e.target()).params();
-                    for (int k = 0; k < params.size(); k++) {
-                        int bits = e.args().get(k) instanceof Reg.VReg a ? w[a.id()] : 64;
-                        if (bits > w[params.get(k).id()]) {
-                            w[params.get(k).id()] = bits;
-                            changed = true;
-                        }
-                    }
-                }
-                for (MachineInst i : b.insts()) {
-                    if (i.operands().isEmpty() || !(i.operands().getFirst().reg() instanceof Reg.VReg d)
-                            || i.operands().getFirst().role() != Operand.Role.DEF) continue;
-                    int bits = switch ((MOp) i.op()) {
-                        case MOp.Move m -> i.operands().get(1).reg() instanceof Reg.VReg s ? w[s.id()] : 64;
-                        case MOp.Imm(long v) -> 64 - Long.numberOfLeadingZeros(v);
-                        case MOp.Alu(var op, boolean w32) -> w32 ? 32 : 64;
-                        case MOp.AluImm(var op, boolean w32, long imm) ->
-                                op == BinaryOp.AND && (w32 || imm >= 0) ? Math.min(w32 ? 32 : 64, 64 - Long.numberOfLeadingZeros(w32 ? imm & 0xffff_ffffL : imm)) : w32 ? 32 : 64;
-                        case MOp.Un(var op, boolean w32) -> w32 ? 32 : 64;
-                        case MOp.Ext(boolean signed, int from, boolean to32) -> !signed ? from : to32 ? 32 : 64;
-                        case MOp.Trunc t -> 32;
-                        case MOp.Swap(int bits1) -> bits1;
-                        case MOp.SetCond c -> 1;
-                        case MOp.SetCondImm c -> 1;
-                        case MOp.Load(Size size, boolean signed, int offset) -> signed ? 64 : 8 * size.bytes;
-                        case MOp.Atomic a -> a.size() == Size.DW ? 64 : 32;
-                        case MOp.CmpXchg x -> x.size() == Size.DW ? 64 : 32;
-                        default -> 64;
-                    };
-                    if (bits > w[d.id()]) {
-                        w[d.id()] = bits;
-                        changed = true;
-                    }
-                }
-            }
-        }
-        return w;
+        this.width = ValueWidths.of(f);
     }
 
     /// Whether `d` already holds `a` zero-extended from at most `bits` bits (no instruction needed).

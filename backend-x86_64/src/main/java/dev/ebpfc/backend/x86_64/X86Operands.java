@@ -4,15 +4,14 @@ import dev.ebpfc.backend.CodeBuffer;
 import dev.ebpfc.backend.mir.MachineBlock;
 import dev.ebpfc.backend.mir.MachineFunction;
 import dev.ebpfc.backend.mir.MachineInst;
-import dev.ebpfc.backend.mir.Operand;
 import dev.ebpfc.backend.mir.Reg;
 import dev.ebpfc.backend.select.MOp;
+import dev.ebpfc.backend.select.ValueWidths;
 import dev.ebpfc.backend.select.TargetMachine;
 import dev.ebpfc.backend.regalloc.Allocation;
 import dev.ebpfc.backend.regalloc.Location;
 
 import java.util.BitSet;
-import java.util.List;
 
 /// Where the operands of one -O2 function live, and the moves between those places: a register
 /// of the allocation, or spill slot `n` at `[rsp + 8n]` (the function's frame; rsp does not move
@@ -27,14 +26,15 @@ final class X86Operands {
     private final CodeBuffer<X86Insn> buf;
     private final Allocation alloc;
     private final BitSet framePointers;
-    private final BitSet zeroExtended;
+    /// Bits of each virtual register's value that may be non-zero ([ValueWidths]).
+    private final int[] widths;
     private final BitSet edgeArguments = new BitSet();
 
     X86Operands(CodeBuffer<X86Insn> buf, Allocation alloc, MachineFunction mf) {
         this.buf = buf;
         this.alloc = alloc;
         this.framePointers = framePointers(mf);
-        this.zeroExtended = zeroExtended(mf);
+        this.widths = ValueWidths.of(mf);
         for (MachineBlock b : mf.blocks()) {
             for (MachineBlock.Edge e : b.succs()) for (Reg r : e.args()) if (r instanceof Reg.VReg v) edgeArguments.set(v.id());
         }
@@ -53,62 +53,7 @@ final class X86Operands {
 
     /// Whether `r`'s bits 32–63 are known to be 0 (so truncating it to 32 bits changes nothing).
     boolean zeroExtended(Reg r) {
-        return r instanceof Reg.VReg v && zeroExtended.get(v.id());
-    }
-
-    /// Virtual registers whose defining operation leaves bits 32–63 clear: 32-bit operations
-    /// (the value representation of [MOp]), narrow unsigned loads and extensions, 0/1 results,
-    /// small constants, and copies of those.
-    private static BitSet zeroExtended(MachineFunction mf) {
-        BitSet z = new BitSet();
-        // Block parameters: zero-extended when every edge passes a zero-extended value.
-        java.util.Map<Integer, List<Reg>> incoming = new java.util.HashMap<>();
-        for (MachineBlock b : mf.blocks()) {
-            for (MachineBlock.Edge e : b.succs()) {
-                List<Reg.VReg> params = mf.block(e.target()).params();
-                for (int k = 0; k < params.size(); k++) {
-                    incoming.computeIfAbsent(params.get(k).id(), x -> new java.util.ArrayList<>()).add(e.args().get(k));
-                }
-            }
-        }
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (var e : incoming.entrySet()) {
-                if (z.get(e.getKey())) continue;
-                boolean all = true;
-                for (Reg r : e.getValue()) all &= r instanceof Reg.VReg v && z.get(v.id());
-                if (all) {
-                    z.set(e.getKey());
-                    changed = true;
-                }
-            }
-            for (MachineBlock b : mf.blocks()) {
-                for (MachineInst i : b.insts()) {
-                    if (i.operands().isEmpty() || !(i.operands().getFirst().reg() instanceof Reg.VReg d)
-                            || i.operands().getFirst().role() != Operand.Role.DEF || z.get(d.id())) continue;
-                    boolean zx = switch ((MOp) i.op()) {
-                        case MOp.Move m -> i.operands().get(1).reg() instanceof Reg.VReg s && z.get(s.id());
-                        case MOp.Imm m -> m.value() >= 0 && m.value() <= 0xffff_ffffL;
-                        case MOp.Alu a -> a.w32();
-                        case MOp.AluImm a -> a.w32();
-                        case MOp.Un u -> u.w32();
-                        case MOp.Ext e -> e.to32() || !e.signed();
-                        case MOp.Trunc t -> true;
-                        case MOp.Swap s -> s.bits() < 64;
-                        case MOp.SetCond c -> true;
-                        case MOp.SetCondImm c -> true;
-                        case MOp.Load l -> !l.signed() && l.size() != dev.ebpfc.frontend.insn.Size.DW;
-                        default -> false;
-                    };
-                    if (zx) {
-                        z.set(d.id());
-                        changed = true;
-                    }
-                }
-            }
-        }
-        return z;
+        return r instanceof Reg.VReg v && widths[v.id()] <= 32;
     }
 
     /// The virtual registers holding the frame pointer: the copy of the `Params` frame-pointer
