@@ -107,13 +107,13 @@ final class Riscv64EmitOps {
                 Riscv64Reg base = e.use(o.get(1), T1);
                 Riscv64Reg d = e.dst(o.get(0));
                 Mem m = mem(base, offset, T3);
-                e.emit(new Riscv64Insn.Load(loadOp(size, signed), d, m.base(), m.offset()));
+                e.emit(new Riscv64Insn.Load(LoadOp.of(size, signed), d, m.base(), m.offset()));
                 e.commit(o.get(0), d);
             }
             case MOp.Store(Size size, int offset) -> {
                 Riscv64Reg base = e.use(o.get(0), T1), v = e.use(o.get(1), T2);
                 Mem m = mem(base, offset, T3);
-                e.store(storeOp(size), v, m.base(), m.offset());
+                e.store(StoreOp.of(size), v, m.base(), m.offset());
             }
             case MOp.StoreImm(Size size, int offset, long imm) -> {
                 Riscv64Reg base = e.use(o.get(0), T1);
@@ -121,7 +121,7 @@ final class Riscv64EmitOps {
                 int unused = 64 - 8 * size.bytes;
                 Riscv64Reg v = e.constant(imm << unused >> unused, T2);
                 Mem m = mem(base, offset, T3);
-                e.store(storeOp(size), v, m.base(), m.offset());
+                e.store(StoreOp.of(size), v, m.base(), m.offset());
             }
             case MOp.Atomic a -> atomic(a, o);
             case MOp.CmpXchg x -> cmpxchg(x, o);
@@ -544,24 +544,6 @@ final class Riscv64EmitOps {
         if (width == Riscv64Insn.Width.W) zext(d, T4);
         else e.mv(d, T4);
         e.commit(o.get(0), d);
-    }
-
-    private static LoadOp loadOp(Size size, boolean signed) {
-        return switch (size) {
-            case W -> signed ? LoadOp.LW : LoadOp.LWU;
-            case H -> signed ? LoadOp.LH : LoadOp.LHU;
-            case B -> signed ? LoadOp.LB : LoadOp.LBU;
-            case DW -> LoadOp.LD;
-        };
-    }
-
-    private static StoreOp storeOp(Size size) {
-        return switch (size) {
-            case W -> StoreOp.SW;
-            case H -> StoreOp.SH;
-            case B -> StoreOp.SB;
-            case DW -> StoreOp.SD;
-        };
     }
 
     // ---- helpers -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package dev.ebpfc.backend.riscv64;
 
 import dev.ebpfc.backend.riscv64.Riscv64Features.Extension;
+import dev.ebpfc.frontend.insn.Size;
 
 import java.util.Objects;
 
@@ -191,6 +192,16 @@ public sealed interface Riscv64Insn {
             this.funct3 = funct3;
             this.bytes = bytes;
         }
+
+        /// The load of a BPF access of `size`, sign- or zero-extending to 64 bits.
+        static LoadOp of(Size size, boolean signed) {
+            return switch (size) {
+                case W -> signed ? LW : LWU;
+                case H -> signed ? LH : LHU;
+                case B -> signed ? LB : LBU;
+                case DW -> LD;
+            };
+        }
     }
 
     /// Stores (unpriv. §2.6, §5.3), by funct3.
@@ -205,6 +216,16 @@ public sealed interface Riscv64Insn {
             this.mnemonic = mnemonic;
             this.funct3 = funct3;
             this.bytes = bytes;
+        }
+
+        /// The store of a BPF access of `size`.
+        static StoreOp of(Size size) {
+            return switch (size) {
+                case W -> SW;
+                case H -> SH;
+                case B -> SB;
+                case DW -> SD;
+            };
         }
     }
 

@@ -319,12 +319,12 @@ final class Riscv64Lowering {
             case Insn.Endian e -> endian(e);
             case Insn.Load l -> {
                 Mem m = mem(l.base(), l.offset());
-                emit(new Riscv64Insn.Load(loadOp(l.size(), l.signExtend()), reg(l.dst()), m.base(), m.offset()));
+                emit(new Riscv64Insn.Load(LoadOp.of(l.size(), l.signExtend()), reg(l.dst()), m.base(), m.offset()));
             }
             case Insn.Store s -> {
                 Mem m = mem(s.base(), s.offset());
                 Riscv64Reg v = s.value() instanceof Reg r ? reg(r) : constant(((Imm) s.value()).value(), T1);
-                emit(new Riscv64Insn.Store(storeOp(s.size()), v, m.base(), m.offset()));
+                emit(new Riscv64Insn.Store(StoreOp.of(s.size()), v, m.base(), m.offset()));
             }
             case Insn.Atomic a -> atomic(a);
             case Insn.LoadImm64 l -> loadImm64(index, l);
@@ -350,24 +350,6 @@ final class Riscv64Lowering {
                 emit(new Riscv64Insn.Jalr(ZERO, T0, 0));
             }
         }
-    }
-
-    private static LoadOp loadOp(Size size, boolean signed) {
-        return switch (size) {
-            case W -> signed ? LoadOp.LW : LoadOp.LWU;
-            case H -> signed ? LoadOp.LH : LoadOp.LHU;
-            case B -> signed ? LoadOp.LB : LoadOp.LBU;
-            case DW -> LoadOp.LD;
-        };
-    }
-
-    private static StoreOp storeOp(Size size) {
-        return switch (size) {
-            case W -> StoreOp.SW;
-            case H -> StoreOp.SH;
-            case B -> StoreOp.SB;
-            case DW -> StoreOp.SD;
-        };
     }
 
     private void alu(Insn.Alu a) {
