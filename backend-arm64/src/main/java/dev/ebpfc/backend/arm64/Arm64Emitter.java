@@ -23,6 +23,7 @@ import dev.ebpfc.backend.mir.Reg;
 import dev.ebpfc.backend.regalloc.Allocation;
 import dev.ebpfc.backend.regalloc.Location;
 import dev.ebpfc.backend.regalloc.ParallelCopy;
+import dev.ebpfc.backend.select.CodeTables;
 import dev.ebpfc.backend.select.MOp;
 import dev.ebpfc.backend.select.SelectedFunction;
 import dev.ebpfc.backend.select.TargetMachine;
@@ -30,7 +31,6 @@ import dev.ebpfc.frontend.object.ProgramDef;
 import dev.ebpfc.runtime.memory.MemoryLayout;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -71,10 +71,9 @@ final class Arm64Emitter {
     private final List<Runnable> stubs = new ArrayList<>();
     /// Offset of the depth limit from the anchor (a slot of the entry stub's frame).
     private int limitOffset;
-    /// Start and end label and slot of each memory access and call out, in code order
-    /// ([CompiledProgram#slotRanges]).
-    private final List<Label> rangeLabels = new ArrayList<>();
-    private final List<Integer> rangeSlots = new ArrayList<>();
+    /// Function offsets, slot offsets and the code of each memory access and call out with its
+    /// slot ([CompiledProgram#slotRanges]).
+    private final CodeTables tables = new CodeTables();
 
     // The function being emitted.
     private MachineFunction mf;
@@ -110,22 +109,10 @@ final class Arm64Emitter {
         for (int i = 0; i < stubs.size(); i++) stubs.get(i).run();
 
         Arm64Assembler.Result assembled = asm.assemble(options.listing());
-        int[] slotOffsets = new int[def.program().slotCount()];
-        Arrays.fill(slotOffsets, -1);
-        int[] functionOffsets = new int[functions.size()];
-        for (int i = 0; i < functions.size(); i++) {
-            functionOffsets[i] = functionLabels[i].offset();
-            int slot = functions.get(i).slot();
-            if (slot >= 0 && slot < slotOffsets.length) slotOffsets[slot] = functionOffsets[i];
-        }
-        int[] ranges = new int[3 * rangeSlots.size()];
-        for (int i = 0; i < rangeSlots.size(); i++) {
-            ranges[3 * i] = rangeLabels.get(2 * i).offset();
-            ranges[3 * i + 1] = rangeLabels.get(2 * i + 1).offset();
-            ranges[3 * i + 2] = rangeSlots.get(i);
-        }
+        int[] functionOffsets = CodeTables.functionOffsets(functionLabels);
+        int[] slotOffsets = CodeTables.slotOffsets(def, functions, functionOffsets);
         return new CompiledProgram("arm64", assembled.code(), 0, unwind.offset(), functionOffsets, slotOffsets,
-                assembled.poolOffset(), assembled.pool(), assembled.listing(), ranges);
+                assembled.poolOffset(), assembled.pool(), assembled.listing(), tables.slotRanges());
     }
 
     // ---- entry stub --------------------------------------------------------------------------
@@ -254,9 +241,7 @@ final class Arm64Emitter {
                     asm.bind(start);
                     instruction(inst, b);
                     asm.bind(end);
-                    rangeLabels.add(start);
-                    rangeLabels.add(end);
-                    rangeSlots.add(slot);
+                    tables.slotRange(start, end, slot);
                 } else {
                     instruction(inst, b);
                 }

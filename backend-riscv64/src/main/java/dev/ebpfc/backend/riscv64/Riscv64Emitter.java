@@ -31,6 +31,7 @@ import dev.ebpfc.backend.riscv64.Riscv64Insn.BranchOp;
 import dev.ebpfc.backend.riscv64.Riscv64Insn.LoadOp;
 import dev.ebpfc.backend.riscv64.Riscv64Insn.StoreOp;
 import dev.ebpfc.backend.riscv64.Riscv64LabelRefs.Item;
+import dev.ebpfc.backend.select.CodeTables;
 import dev.ebpfc.backend.select.MOp;
 import dev.ebpfc.backend.select.SelectedFunction;
 import dev.ebpfc.frontend.object.ProgramDef;
@@ -76,12 +77,9 @@ final class Riscv64Emitter {
     final Label unwind = buf.label("unwind");
     private final List<Runnable> stubs = new ArrayList<>();
     private final Riscv64EmitOps ops = new Riscv64EmitOps(this);
-    /// The code of each instruction that may stop the program, with its bytecode slot, in code
-    /// order ([CompiledProgram#slotRanges]).
-    private final List<SlotRange> slotRanges = new ArrayList<>();
-
-    private record SlotRange(Label start, Label end, int slot) {
-    }
+    /// Function offsets, slot offsets and the code of each instruction that may stop the program,
+    /// with its bytecode slot ([CompiledProgram#slotRanges]).
+    private final CodeTables tables = new CodeTables();
 
     // The function being emitted.
     Allocation alloc;
@@ -145,25 +143,15 @@ final class Riscv64Emitter {
         int poolOffset = pool.offset(asm.code().length);
         List<PoolEntry> entries = pool.entries();
         byte[] code = Arrays.copyOf(asm.code(), poolOffset + 8 * entries.size());
-        int[] slotOffsets = new int[def.program().slotCount()];
-        Arrays.fill(slotOffsets, -1);
-        int[] functionOffsets = new int[functions.size()];
-        for (int i = 0; i < functions.size(); i++) {
-            functionOffsets[i] = functionLabels[i].offset();
-            int slot = functions.get(i).slot();
-            if (slot >= 0 && slot < slotOffsets.length) slotOffsets[slot] = functionOffsets[i];
-        }
-        List<Integer> ranges = new ArrayList<>();
-        for (SlotRange r : slotRanges) {
-            if (r.end().offset() > r.start().offset()) ranges.addAll(List.of(r.start().offset(), r.end().offset(), r.slot()));
-        }
+        int[] functionOffsets = CodeTables.functionOffsets(functionLabels);
+        int[] slotOffsets = CodeTables.slotOffsets(def, functions, functionOffsets);
         StringBuilder listing = new StringBuilder(options.listing()
                 ? Riscv64Lowering.listing(asm, new Riscv64LabelRefs.Encoder(Riscv64Features.BASELINE)) : "");
         for (int i = 0; options.listing() && i < entries.size(); i++) {
             listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
         }
         return new CompiledProgram("riscv64", code, 0, unwind.offset(), functionOffsets, slotOffsets, poolOffset, entries,
-                listing.toString(), ranges.stream().mapToInt(Integer::intValue).toArray());
+                listing.toString(), tables.slotRanges());
     }
 
     // ---- functions ---------------------------------------------------------------------------
@@ -235,7 +223,7 @@ final class Riscv64Emitter {
             if (start != null) {
                 Label end = buf.label("slot" + slot + "_end");
                 buf.bind(end);
-                slotRanges.add(new SlotRange(start, end, slot));
+                tables.slotRange(start, end, slot);
             }
         }
     }

@@ -19,6 +19,7 @@ import dev.ebpfc.backend.mir.Operand;
 import dev.ebpfc.backend.mir.Reg;
 import dev.ebpfc.backend.regalloc.Allocation;
 import dev.ebpfc.backend.regalloc.ParallelCopy;
+import dev.ebpfc.backend.select.CodeTables;
 import dev.ebpfc.backend.select.MOp;
 import dev.ebpfc.backend.select.SelectedFunction;
 import dev.ebpfc.backend.select.TargetMachine;
@@ -57,11 +58,8 @@ final class X86Emitter {
     private final ConstantPool pool = new ConstantPool(buf);
     private final Label unwind = buf.label("unwind");
     private final Label[] functionLabels;
-    /// Machine code of instructions that may fault or call out, and their BPF slot.
-    private final List<SlotRange> slotRanges = new ArrayList<>();
-
-    private record SlotRange(Label start, Label end, int slot) {
-    }
+    /// Function offsets, slot offsets and the slot ranges of instructions that may fault or call out.
+    private final CodeTables tables = new CodeTables();
 
     // Per function.
     private Allocation alloc;
@@ -102,14 +100,8 @@ final class X86Emitter {
         int poolOffset = pool.offset(asm.code().length);
         List<PoolEntry> entries = pool.entries();
         byte[] code = Arrays.copyOf(asm.code(), poolOffset + 8 * entries.size());
-        int[] slotOffsets = new int[def.program().slotCount()];
-        Arrays.fill(slotOffsets, -1);
-        int[] functionOffsets = new int[functions.size()];
-        for (int i = 0; i < functions.size(); i++) {
-            functionOffsets[i] = functionLabels[i].offset();
-            int slot = functions.get(i).slot();
-            if (slot >= 0 && slot < slotOffsets.length) slotOffsets[slot] = functionOffsets[i];
-        }
+        int[] functionOffsets = CodeTables.functionOffsets(functionLabels);
+        int[] slotOffsets = CodeTables.slotOffsets(def, functions, functionOffsets);
         StringBuilder listing = new StringBuilder();
         if (options.listing()) {
             listing.append(asm.listing(l -> X86Printer.print(l.insn(), l.offset())));
@@ -117,15 +109,8 @@ final class X86Emitter {
                 listing.append(String.format("%6x:  pool[%d] %s%n", poolOffset + 8 * i, i, entries.get(i)));
             }
         }
-        int[] ranges = new int[3 * slotRanges.size()];
-        for (int i = 0; i < slotRanges.size(); i++) {
-            SlotRange r = slotRanges.get(i);
-            ranges[3 * i] = r.start().offset();
-            ranges[3 * i + 1] = r.end().offset();
-            ranges[3 * i + 2] = r.slot();
-        }
         return new CompiledProgram("x86_64", code, 0, unwind.offset(), functionOffsets, slotOffsets, poolOffset, entries,
-                listing.toString(), ranges);
+                listing.toString(), tables.slotRanges());
     }
 
     // ---- entry stub and unwind path ----------------------------------------------------------
@@ -254,7 +239,7 @@ final class X86Emitter {
         buf.bind(start);
         lower(b, mi, op, next);
         buf.bind(end);
-        slotRanges.add(new SlotRange(start, end, slot));
+        tables.slotRange(start, end, slot);
     }
 
     private void lower(MachineBlock b, MachineInst mi, MOp op, int next) {
