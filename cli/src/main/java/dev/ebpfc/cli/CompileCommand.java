@@ -95,10 +95,8 @@ final class CompileCommand implements Callable<Integer> {
         Set<String> extensions = features(t, features);
         InputFile in = InputFile.read(file, null, null);
         ProgramDef def = in.programs(program).getFirst();
-        HelperProfile helpers = profile != null ? RunCommand.profileNamed(profile)
-                : in.kind() == InputFile.Kind.data ? HelperProfile.CONFORMANCE : HelperProfile.LINUX;
-        ContextKind kind = ctx != null ? RunCommand.contextNamed(ctx)
-                : in.kind() == InputFile.Kind.elf ? ContextKind.ofSection(def.section()) : ContextKind.RAW;
+        HelperProfile helpers = in.helpers(profile);
+        ContextKind kind = in.context(ctx, def);
         CompileOptions options = new CompileOptions(lvl, NativeEngine.FRAME_STRIDE)
                 .withEnvironment(ProgramEnvironment.of(in.object(), helpers, kind))
                 .withHardening(new Hardening(blindConstants, blindSeed))

@@ -10,6 +10,8 @@ import dev.ebpfc.frontend.elf.ObjectLoader;
 import dev.ebpfc.frontend.insn.Program;
 import dev.ebpfc.frontend.object.BpfObject;
 import dev.ebpfc.frontend.object.ProgramDef;
+import dev.ebpfc.runtime.context.ContextKind;
+import dev.ebpfc.runtime.helpers.HelperProfile;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -90,6 +92,20 @@ record InputFile(Path path, Kind kind, BpfObject object, DataFile data) {
         } catch (CharacterCodingException e) {
             throw new FrontendException(origin + ": not UTF-8 text (use --format raw for bytecode)");
         }
+    }
+
+    /// The helper numbering for `--profile NAME`, or when none is named: the conformance table
+    /// for `.data` tests, Linux's otherwise.
+    HelperProfile helpers(String profileName) {
+        if (profileName != null) return RunCommand.profileNamed(profileName);
+        return kind == Kind.data ? HelperProfile.CONFORMANCE : HelperProfile.LINUX;
+    }
+
+    /// What r1 of `program` points to for `--ctx NAME`, or when none is named: what the ELF
+    /// section says, a raw context for every other input.
+    ContextKind context(String ctxName, ProgramDef program) {
+        if (ctxName != null) return RunCommand.contextNamed(ctxName);
+        return kind == Kind.elf ? ContextKind.ofSection(program.section()) : ContextKind.RAW;
     }
 
     /// The programs the user asked for: all, or the one named.

@@ -81,15 +81,13 @@ final class IrCommand implements Callable<Integer> {
             throw new UsageException("--print-after " + printAfter + ": the pass does not run at -O" + optLevel);
         }
         InputFile in = InputFile.read(file, format, null);
-        HelperProfile helpers = profile != null ? RunCommand.profileNamed(profile)
-                : in.kind() == InputFile.Kind.data ? HelperProfile.CONFORMANCE : HelperProfile.LINUX;
+        HelperProfile helpers = in.helpers(profile);
         List<ProgramDef> programs = in.programs(program);
         PrintStream out = System.out;
         boolean many = programs.size() > 1;
         int failed = 0;
         for (ProgramDef p : programs) {
-            ContextKind kind = ctx != null ? RunCommand.contextNamed(ctx)
-                    : in.kind() == InputFile.Kind.elf ? ContextKind.ofSection(p.section()) : ContextKind.RAW;
+            ContextKind kind = in.context(ctx, p);
             Module m;
             try {
                 m = Lifter.lift(p, in.object().maps(), kind, helpers);

@@ -53,8 +53,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         InputFile in = InputFile.read(file, format, null);
-        HelperProfile helpers = profile != null ? RunCommand.profileNamed(profile)
-                : in.kind() == InputFile.Kind.data ? HelperProfile.CONFORMANCE : HelperProfile.LINUX;
+        HelperProfile helpers = in.helpers(profile);
         Mode m;
         try {
             m = mode != null ? Mode.parse(mode) : in.kind() == InputFile.Kind.elf ? Mode.STRICT : Mode.TRUSTED;
@@ -64,8 +63,7 @@ final class VerifyCommand implements Callable<Integer> {
         List<ProgramDef> programs = in.programs(program);
         int rejected = 0;
         for (ProgramDef p : programs) {
-            ContextKind kind = ctx != null ? RunCommand.contextNamed(ctx)
-                    : in.kind() == InputFile.Kind.elf ? ContextKind.ofSection(p.section()) : ContextKind.RAW;
+            ContextKind kind = in.context(ctx, p);
             VerifierResult r = Verifier.verify(p, in.object().maps(), kind, helpers, m);
             if (!r.accepted()) rejected++;
             if (json) {
