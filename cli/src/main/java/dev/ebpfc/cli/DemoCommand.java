@@ -34,7 +34,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -133,15 +132,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /// Median microseconds per run of `engine` on the packet, fresh maps each time.
     private static double median(Engine engine, BpfObject obj, int program, byte[] packet, RuntimeOptions o) {
-        long[] times = new long[TIMED_RUNS];
-        for (int k = 0; k < times.length; k++) {
-            MapSet m = new MapSet(obj.maps());
-            long t0 = System.nanoTime();
-            engine.run(obj, program, m, RunInput.of(packet), o);
-            times[k] = System.nanoTime() - t0;
-        }
-        Arrays.sort(times);
-        return times[times.length / 2] / 1000.0;
+        return RunCommand.medianNanos(TIMED_RUNS, () -> new MapSet(obj.maps()), m -> engine.run(obj, program, m, RunInput.of(packet), o)) / 1000.0;
     }
 
     /// The first lines of the program's bytecode and of its x86_64 -O2 code (function 0).

@@ -113,7 +113,8 @@ final class RunCommand implements Callable<Integer> {
         }
         PrintStream out = System.out;
 
-        MapSet mapSet = freshMaps(in);
+        String mapsJson = maps == null ? null : Files.readString(maps);
+        MapSet mapSet = freshMaps(in, mapsJson);
         String before = MapJson.write(mapSet);
         if (trace) options = options.withTracer(new TracePrinter(out, def));
         ExecutionResult r = e.run(in.object(), index, mapSet, RunInput.of(bytes), options);
@@ -126,15 +127,8 @@ final class RunCommand implements Callable<Integer> {
 
         double medianNs = Double.NaN;
         if (repeat != null) {
-            long[] times = new long[repeat];
-            for (int i = 0; i < repeat; i++) {
-                MapSet m = freshMaps(in);
-                long t0 = System.nanoTime();
-                e.run(in.object(), index, m, RunInput.of(bytes), options);
-                times[i] = System.nanoTime() - t0;
-            }
-            Arrays.sort(times);
-            medianNs = times[repeat / 2];
+            RuntimeOptions o = options;
+            medianNs = medianNanos(repeat, () -> freshMaps(in, mapsJson), m -> e.run(in.object(), index, m, RunInput.of(bytes), o));
         }
 
         if (json) {
@@ -173,6 +167,20 @@ final class RunCommand implements Callable<Integer> {
             if (repeat != null) out.printf("median %.0f ns per run over %d runs (%s)%n", medianNs, repeat, e.name());
         }
         return r.ok() ? EbpfcCommand.EXIT_OK : EbpfcCommand.EXIT_FAILED;
+    }
+
+    /// The median wall time of `runs` calls of `run`, in nanoseconds, each on fresh maps from
+    /// `maps` (made before the clock starts).
+    static long medianNanos(int runs, java.util.function.Supplier<MapSet> maps, java.util.function.Consumer<MapSet> run) {
+        long[] times = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            MapSet m = maps.get();
+            long t0 = System.nanoTime();
+            run.accept(m);
+            times[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(times);
+        return times[runs / 2];
     }
 
     static HelperProfile profileNamed(String name) {
@@ -222,11 +230,12 @@ final class RunCommand implements Callable<Integer> {
         return new byte[0];
     }
 
-    private MapSet freshMaps(InputFile in) throws IOException {
+    /// The object's maps, filled from the `--maps` file's text `json` (read once) when given.
+    private MapSet freshMaps(InputFile in, String json) {
         MapSet m = new MapSet(in.object().maps());
-        if (maps != null) {
+        if (json != null) {
             try {
-                MapJson.read(Files.readString(maps), m);
+                MapJson.read(json, m);
             } catch (IllegalArgumentException e) {
                 throw new FrontendException(maps + ": " + e.getMessage());
             }
