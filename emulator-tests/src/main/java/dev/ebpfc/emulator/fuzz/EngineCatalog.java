@@ -32,9 +32,6 @@ public final class EngineCatalog {
             new EngineFactory("riscv64-O2", EmulatedEngine::riscv64O2)
     );
 
-    /// The engines of the build's own time-bounded campaign (`FuzzCampaignBuildTest`): all of them.
-    public static final List<EngineFactory> IN_BUILD = ALL;
-
     public static List<String> names() {
         return ALL.stream().map(EngineFactory::name).toList();
     }
