@@ -438,18 +438,24 @@ public final class EmulatedEngine implements Engine {
             }
         }
 
+        /// Runs the loaded code from its entry as `prog(r1, r2, r10_top)` until it returns to the
+        /// sentinel, stops, faults or executes `limit` instructions (0: no limit).
+        UnicornError start(long r1, long r2, long limit) {
+            for (UnicornReg r : isa.clearedAtEntry()) uc.regWrite(r, 0);
+            UnicornReg[] args = isa.arguments();
+            uc.regWrite(args[0], r1);
+            uc.regWrite(args[1], r2);
+            uc.regWrite(args[2], RunEnvironment.frameTop(0));
+            isa.prepareReturn(uc, isa.stackBase() + isa.stackSize(), sentinelAddress());
+            return uc.tryStart(isa.codeBase() + code.entryOffset(), sentinelAddress(), 0, limit);
+        }
+
         ExecutionResult executeMapped() {
             mapRegions();
             copyIn(true);
-            for (UnicornReg r : isa.clearedAtEntry()) uc.regWrite(r, 0);
-            UnicornReg[] args = isa.arguments();
-            uc.regWrite(args[0], env.r1());
-            uc.regWrite(args[1], env.r2());
-            uc.regWrite(args[2], RunEnvironment.frameTop(0));
-            isa.prepareReturn(uc, isa.stackBase() + isa.stackSize(), sentinelAddress());
             long limit = budget > Long.MAX_VALUE / MACHINE_PER_BPF ? 0 : budget * MACHINE_PER_BPF;
             if (counting) instructionCount = 0;
-            UnicornError err = uc.tryStart(isa.codeBase() + code.entryOffset(), sentinelAddress(), 0, limit);
+            UnicornError err = start(env.r1(), env.r2(), limit);
             long pc = uc.pc();
             // After a helper Java and the emulator agree; after anything else the emulator is ahead.
             copyOut();
@@ -465,13 +471,9 @@ public final class EmulatedEngine implements Engine {
                 code = next.code;
                 load(code);
                 frames[0].asSlice(0, MemoryLayout.STACK_SIZE).fill((byte) 0);
-                for (UnicornReg r : isa.clearedAtEntry()) uc.regWrite(r, 0);
-                uc.regWrite(args[0], tailCall[1]);
-                uc.regWrite(args[1], tailCall[2]);
-                uc.regWrite(args[2], RunEnvironment.frameTop(0));
-                isa.prepareReturn(uc, isa.stackBase() + isa.stackSize(), sentinelAddress());
+                long r1 = tailCall[1], r2 = tailCall[2];
                 tailCall = null;
-                err = uc.tryStart(isa.codeBase() + code.entryOffset(), sentinelAddress(), 0, limit);
+                err = start(r1, r2, limit);
                 pc = uc.pc();
                 copyOut();
             }
