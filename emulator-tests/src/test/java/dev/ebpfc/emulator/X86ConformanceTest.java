@@ -1,5 +1,6 @@
 package dev.ebpfc.emulator;
 
+import dev.ebpfc.runtime.Engine;
 import dev.ebpfc.runtime.conformance.ConformanceCase;
 import dev.ebpfc.runtime.conformance.ConformanceRunner;
 import org.junit.jupiter.api.Test;
@@ -25,9 +26,14 @@ class X86ConformanceTest {
 
     @Test
     void everyTestPasses() {
+        assertEveryTestPasses(EmulatedEngine.x86_64());
+    }
+
+    /// Runs the whole suite (all 313 tests) on `engine`; fails listing every failing test.
+    static void assertEveryTestPasses(Engine engine) {
         List<Path> files = ConformanceRunner.collect(List.of(suite().resolve("tests")));
         assertEquals(313, files.size(), "the suite has 313 tests");
-        ConformanceRunner runner = new ConformanceRunner(EmulatedEngine.x86_64());
+        ConformanceRunner runner = new ConformanceRunner(engine);
         StringBuilder failures = new StringBuilder();
         int failed = 0;
         for (Path f : files) {
@@ -37,6 +43,6 @@ class X86ConformanceTest {
                 failures.append(c.file()).append(": ").append(c.detail()).append('\n');
             }
         }
-        assertEquals("", failures.toString(), failed + " of " + files.size() + " failed");
+        assertEquals("", failures.toString(), engine.name() + ": " + failed + " of " + files.size() + " failed");
     }
 }
